@@ -1,1 +1,43 @@
-//! placeholder
+//! The bash emulator: a believable Debian 12 shell that never runs anything on the host.
+//!
+//! It is sans-I/O (rustls's rule): it takes bytes or command lines plus the current time and
+//! returns a [`Step`] of output bytes, [`Observation`]s and an optional exit status. It never
+//! waits, never touches the host's files or network, and the same input with the same seed and
+//! clock gives the same bytes, which makes it testable with golden transcripts and fuzzable.
+//!
+//! # Layout
+//! - [`persona`]: the machine as data (hostname, kernel, users, processes, filesystem).
+//! - [`env`]: shell variables.
+//! - [`output`]: capped output buffers.
+//! - [`commands`]: the command table, one unit struct per file.
+#![deny(missing_docs)]
+
+pub mod commands;
+pub mod env;
+pub mod output;
+pub mod persona;
+
+pub use commands::{CmdCtx, Command, Rng, SessionInfo, COMMANDS};
+pub use output::Output;
+pub use persona::{Persona, PersonaOverrides, User};
+
+/// Something the shell saw that the runtime turns into an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observation {
+    /// A command line was received.
+    CommandInput {
+        /// The line.
+        line: String,
+    },
+    /// A command line finished.
+    CommandResult {
+        /// The line.
+        line: String,
+        /// Everything it printed (stdout and stderr, in order as shown), capped.
+        output: Vec<u8>,
+        /// Whether `output` was cut at the cap.
+        truncated: bool,
+        /// `$?` after the line.
+        exit_code: i32,
+    },
+}
