@@ -1,0 +1,82 @@
+//! The store's one error type.
+//!
+//! Variants carry the operation and, where it helps an operator, the path or backend; a
+//! PostgreSQL URL is never put in an error, since it may hold a password.
+
+use std::path::PathBuf;
+
+use miragepot_event::EventId;
+
+use crate::Backend;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is neither `sqlite:` nor `postgres:`/`postgresql:`.
+    #[error("unsupported store URL scheme {scheme:?} (want sqlite:// or postgres://)")]
+    UnsupportedUrl {
+        /// The scheme found (text before the first `:`), or the empty string.
+        scheme: String,
+    },
+    /// The URL has a known scheme but sqlx could not parse it.
+    #[error("invalid {backend} store URL: {source}")]
+    InvalidUrl {
+        /// The backend the scheme named.
+        backend: Backend,
+        /// The parser's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The SQLite database file (or its directory) could not be created.
+    #[error("cannot create SQLite database {path:?}: {source}")]
+    CreateFile {
+        /// The file or directory that could not be created.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Connecting (or configuring a fresh connection) failed.
+    #[error("cannot connect to the {backend} store: {source}")]
+    Connect {
+        /// The backend.
+        backend: Backend,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Applying the schema migrations failed.
+    #[error("cannot migrate the {backend} store: {source}")]
+    Migrate {
+        /// The backend.
+        backend: Backend,
+        /// The migrator's error.
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    /// A query failed.
+    #[error("store query {op} failed: {source}")]
+    Query {
+        /// What the store was doing (`insert_batch`, `session_events`, ...).
+        op: &'static str,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// An event could not be serialised to JSON.
+    #[error("cannot encode event {id} as JSON: {source}")]
+    Encode {
+        /// The event's id.
+        id: EventId,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl StoreError {
+    /// A closure turning a driver error into [`StoreError::Query`] for `op`.
+    pub(crate) fn query(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |source| StoreError::Query { op, source }
+    }
+}

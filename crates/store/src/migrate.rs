@@ -1,0 +1,69 @@
+//! The schema migrations, embedded in the binary and applied by sqlx's [`Migrator`] on open.
+//!
+//! `sqlx::migrate!` needs the macros feature, which the workspace keeps off, so the
+//! migrations are listed here by hand from `include_str!` sources, one list per backend.
+//! sqlx records applied versions (with a checksum) in `_sqlx_migrations` and, on
+//! PostgreSQL, holds an advisory lock while migrating, so sensors starting together are
+//! safe. To change the schema, add `NNNN_name.sql` to BOTH folders and to both lists below;
+//! never edit an applied file (its checksum would no longer match).
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::{Backend, Store, StoreError};
+
+/// `(version, description, SQL)` for SQLite.
+const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+
+/// `(version, description, SQL)` for PostgreSQL.
+const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+/// The migrator for `backend`.
+fn migrator(backend: Backend) -> Migrator {
+    let list = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    Migrator::with_migrations(
+        list.iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Applies the migrations `store` lacks; a no-op on an up-to-date database.
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+    let backend = store.backend;
+    migrator(backend)
+        .run(&store.pool)
+        .await
+        .map_err(|source| StoreError::Migrate { backend, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_versions() {
+        let versions = |list: &[(i64, &str, &str)]| list.iter().map(|m| m.0).collect::<Vec<_>>();
+        assert_eq!(versions(SQLITE), versions(POSTGRES));
+        assert_eq!(migrator(Backend::Sqlite).iter().count(), SQLITE.len());
+    }
+}

@@ -1,0 +1,277 @@
+//! Writing events: [`Store::insert_batch`] and the derivation of `sessions` rows.
+//!
+//! A batch is one transaction. Each event is inserted with `ON CONFLICT (id) DO NOTHING`;
+//! only events that were actually inserted are folded into per-session deltas, so a retried
+//! or duplicated batch changes nothing. The deltas are then merged into `sessions` with one
+//! upsert per session, which creates the row if the session's first stored event is not its
+//! `session_start` (the upsert fixes `protocol` and `started_at` when the start arrives).
+
+use std::collections::BTreeMap;
+
+use miragepot_event::{EndReason, Event, EventKind, Protocol, SessionId};
+use time::format_description::well_known::Rfc3339;
+
+use crate::{Store, StoreError};
+
+const INSERT_EVENT: &str = "INSERT INTO events \
+    (id, ts, ts_us, sensor, session, src_ip, src_port, type, caused_by, data) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+    ON CONFLICT (id) DO NOTHING";
+
+/// Merges a [`SessionDelta`] into `sessions`. In `DO UPDATE SET`, `sessions.*` is the stored
+/// row and `excluded.*` the delta. `protocol` is non-NULL exactly when the delta (or the row)
+/// holds the `session_start`, whose timestamp then wins; before that, `started_*` is the
+/// earliest event seen.
+const UPSERT_SESSION: &str = "INSERT INTO sessions \
+    (session, sensor, src_ip, src_port, protocol, started_at, started_us, ended_at, ended_us, \
+     end_reason, username, password, login_success, client_version, hassh, commands, \
+     auth_attempts) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+    ON CONFLICT (session) DO UPDATE SET \
+    protocol = COALESCE(excluded.protocol, sessions.protocol), \
+    started_at = CASE WHEN excluded.protocol IS NOT NULL THEN excluded.started_at \
+        WHEN sessions.protocol IS NULL AND excluded.started_us < sessions.started_us \
+        THEN excluded.started_at ELSE sessions.started_at END, \
+    started_us = CASE WHEN excluded.protocol IS NOT NULL THEN excluded.started_us \
+        WHEN sessions.protocol IS NULL AND excluded.started_us < sessions.started_us \
+        THEN excluded.started_us ELSE sessions.started_us END, \
+    ended_at = COALESCE(excluded.ended_at, sessions.ended_at), \
+    ended_us = COALESCE(excluded.ended_us, sessions.ended_us), \
+    end_reason = CASE WHEN excluded.ended_us IS NOT NULL THEN excluded.end_reason \
+        ELSE sessions.end_reason END, \
+    username = CASE WHEN sessions.login_success = 0 AND excluded.login_success <> 0 \
+        THEN excluded.username ELSE sessions.username END, \
+    password = CASE WHEN sessions.login_success = 0 AND excluded.login_success <> 0 \
+        THEN excluded.password ELSE sessions.password END, \
+    login_success = CASE WHEN excluded.login_success <> 0 THEN 1 \
+        ELSE sessions.login_success END, \
+    client_version = COALESCE(sessions.client_version, excluded.client_version), \
+    hassh = COALESCE(sessions.hassh, excluded.hassh), \
+    commands = sessions.commands + excluded.commands, \
+    auth_attempts = sessions.auth_attempts + excluded.auth_attempts";
+
+impl Store {
+    /// Inserts a batch of events in ONE transaction and updates their sessions' rows.
+    ///
+    /// Idempotent on event id: an id already stored (or repeated in the batch) is ignored,
+    /// events and session counters alike, so a retried batch never duplicates. On error
+    /// nothing of the batch is stored.
+    pub async fn insert_batch(&self, events: &[Event]) -> Result<(), StoreError> {
+        const OP: &str = "insert_batch";
+        if events.is_empty() {
+            return Ok(());
+        }
+        // Encode everything before taking the write lock.
+        let encoded = events
+            .iter()
+            .map(|ev| {
+                serde_json::to_string(ev)
+                    .map(|json| (ev, json))
+                    .map_err(|source| StoreError::Encode { id: ev.id, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut tx = self.pool.begin().await.map_err(StoreError::query(OP))?;
+        let mut deltas: BTreeMap<SessionId, SessionDelta> = BTreeMap::new();
+        for (ev, data) in encoded {
+            let ts = Stamp::of(ev);
+            let done = sqlx::query(INSERT_EVENT)
+                .bind(ev.id.to_string())
+                .bind(ts.text.clone())
+                .bind(ts.us)
+                .bind(clean(&ev.sensor))
+                .bind(ev.session.to_string())
+                .bind(ev.src_ip.to_string())
+                .bind(i32::from(ev.src_port))
+                .bind(ev.type_name())
+                .bind(ev.caused_by.map(|id| id.to_string()))
+                .bind(data)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query(OP))?;
+            if done.rows_affected() > 0 {
+                deltas
+                    .entry(ev.session)
+                    .or_insert_with(|| SessionDelta::new(ev, ts.clone()))
+                    .fold(ev, ts);
+            }
+        }
+        for (session, delta) in deltas {
+            let (started, protocol) = match delta.start {
+                Some((stamp, protocol)) => (stamp, Some(protocol)),
+                None => (delta.first, None),
+            };
+            let (ended_at, ended_us, end_reason) = match delta.end {
+                Some((stamp, reason)) => (Some(stamp.text), Some(stamp.us), Some(reason)),
+                None => (None, None, None),
+            };
+            let (username, password) = match delta.login {
+                Some((_, username, password)) => (Some(username), password),
+                None => (None, None),
+            };
+            sqlx::query(UPSERT_SESSION)
+                .bind(session.to_string())
+                .bind(delta.sensor)
+                .bind(delta.src_ip)
+                .bind(delta.src_port)
+                .bind(protocol)
+                .bind(started.text)
+                .bind(started.us)
+                .bind(ended_at)
+                .bind(ended_us)
+                .bind(end_reason)
+                .bind(username)
+                .bind(password)
+                .bind(i32::from(delta.login_success))
+                .bind(delta.client_version)
+                .bind(delta.hassh)
+                .bind(delta.commands)
+                .bind(delta.auth_attempts)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query(OP))?;
+        }
+        tx.commit().await.map_err(StoreError::query(OP))
+    }
+}
+
+/// A timestamp as stored: RFC 3339 text and unix microseconds.
+#[derive(Debug, Clone)]
+struct Stamp {
+    text: String,
+    us: i64,
+}
+
+impl Stamp {
+    fn of(ev: &Event) -> Stamp {
+        let us = ev.ts.unix_timestamp_nanos().div_euclid(1000);
+        Stamp {
+            // `Event` serialises `ts` as RFC 3339 too, so an event that encoded formats here.
+            text: ev.ts.format(&Rfc3339).unwrap_or_else(|_| ev.ts.to_string()),
+            us: i64::try_from(us).unwrap_or(if us < 0 { i64::MIN } else { i64::MAX }),
+        }
+    }
+}
+
+/// What one batch's new events say about one session.
+#[derive(Debug)]
+struct SessionDelta {
+    sensor: String,
+    src_ip: String,
+    src_port: i32,
+    /// The earliest event.
+    first: Stamp,
+    /// The earliest `session_start`, with its protocol tag.
+    start: Option<(Stamp, String)>,
+    /// The latest `session_end`, with its reason tag.
+    end: Option<(Stamp, String)>,
+    /// The earliest successful login: (ts micros, username, password).
+    login: Option<(i64, String, Option<String>)>,
+    login_success: bool,
+    client_version: Option<String>,
+    hassh: Option<String>,
+    commands: i64,
+    auth_attempts: i64,
+}
+
+impl SessionDelta {
+    fn new(ev: &Event, first: Stamp) -> SessionDelta {
+        SessionDelta {
+            sensor: clean(&ev.sensor),
+            src_ip: ev.src_ip.to_string(),
+            src_port: i32::from(ev.src_port),
+            first,
+            start: None,
+            end: None,
+            login: None,
+            login_success: false,
+            client_version: None,
+            hassh: None,
+            commands: 0,
+            auth_attempts: 0,
+        }
+    }
+
+    fn fold(&mut self, ev: &Event, ts: Stamp) {
+        match &ev.kind {
+            EventKind::SessionStart { protocol, .. }
+                if self.start.as_ref().is_none_or(|(s, _)| ts.us < s.us) =>
+            {
+                self.start = Some((ts.clone(), protocol_tag(*protocol)));
+            }
+            EventKind::SessionEnd { reason, .. }
+                if self.end.as_ref().is_none_or(|(s, _)| ts.us >= s.us) =>
+            {
+                self.end = Some((ts.clone(), end_reason_tag(*reason)));
+            }
+            EventKind::ClientVersion { version } => {
+                self.client_version.get_or_insert_with(|| clean(version));
+            }
+            EventKind::ClientKex { hassh, .. } => {
+                self.hassh.get_or_insert_with(|| clean(hassh));
+            }
+            EventKind::AuthAttempt {
+                username,
+                password,
+                success,
+                ..
+            } => {
+                self.auth_attempts = self.auth_attempts.saturating_add(1);
+                if *success {
+                    self.login_success = true;
+                    if self.login.as_ref().is_none_or(|(us, _, _)| ts.us < *us) {
+                        self.login = Some((ts.us, clean(username), password.as_deref().map(clean)));
+                    }
+                }
+            }
+            EventKind::CommandInput { .. } => self.commands = self.commands.saturating_add(1),
+            _ => {}
+        }
+        if ts.us < self.first.us {
+            self.first = ts;
+        }
+    }
+}
+
+/// Text for a summary column: PostgreSQL `TEXT` cannot hold NUL, which attackers can send
+/// (usernames, passwords, version strings), so NUL becomes U+FFFD. `events.data` keeps the
+/// exact value (JSON escapes NUL as `\u0000`).
+fn clean(s: &str) -> String {
+    s.replace('\0', "\u{FFFD}")
+}
+
+/// The serde tag of a protocol (`ssh`).
+fn protocol_tag(p: Protocol) -> String {
+    serde_tag(serde_json::to_value(p)).unwrap_or_else(|| format!("{p:?}"))
+}
+
+/// The serde tag of an end reason (`client_closed`).
+fn end_reason_tag(r: EndReason) -> String {
+    serde_tag(serde_json::to_value(r)).unwrap_or_else(|| format!("{r:?}"))
+}
+
+fn serde_tag(value: Result<serde_json::Value, serde_json::Error>) -> Option<String> {
+    match value {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_the_serde_names() {
+        assert_eq!(protocol_tag(Protocol::Ssh), "ssh");
+        assert_eq!(
+            end_reason_tag(EndReason::LoginGraceTimeout),
+            "login_grace_timeout"
+        );
+    }
+
+    #[test]
+    fn clean_replaces_nul() {
+        assert_eq!(clean("a\0b"), "a\u{FFFD}b");
+    }
+}

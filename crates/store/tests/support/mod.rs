@@ -1,0 +1,242 @@
+//! Test databases and event builders shared by the store test suite.
+//!
+//! [`TestDb::sqlite`] is a fresh file in a temp dir. [`TestDb::postgres`] is a fresh schema
+//! (`mp_test_<uuid>`) in the database named by `MIRAGEPOT_TEST_POSTGRES_URL`; the store
+//! connects with `options=-c search_path=<schema>`, so its tables (and sqlx's migration
+//! table) live there, and parallel tests or reruns never see each other's rows. The schema
+//! is dropped by [`TestDb::finish`].
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use miragepot_event::{
+    AuthMethod, EndReason, Event, EventId, EventKind, ForwardKind, InputMode, Protocol, SessionId,
+    UploadVia,
+};
+use miragepot_store::Store;
+use sqlx::{AssertSqlSafe, Connection};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+/// The env var naming the PostgreSQL test database.
+pub const PG_ENV: &str = "MIRAGEPOT_TEST_POSTGRES_URL";
+
+/// A store on a throwaway database.
+pub struct TestDb {
+    /// The open store.
+    pub store: Store,
+    /// The URL it was opened with (for reopening).
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, schema: String },
+}
+
+impl TestDb {
+    /// A new SQLite file `events.db` in a new temp dir.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("events.db").display());
+        let store = Store::open(&url).await.unwrap();
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// A new schema in the PostgreSQL test database, or `None` (with a notice) if
+    /// `MIRAGEPOT_TEST_POSTGRES_URL` is unset.
+    pub async fn postgres() -> Option<TestDb> {
+        sqlx::any::install_default_drivers();
+        let Ok(admin_url) = std::env::var(PG_ENV) else {
+            eprintln!("MIRAGEPOT_TEST_POSTGRES_URL unset: skipping PostgreSQL store tests");
+            return None;
+        };
+        let schema = format!("mp_test_{}", uuid::Uuid::now_v7().simple());
+        admin(&admin_url, &format!("CREATE SCHEMA {schema}")).await;
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
+        let store = Store::open(&url).await.unwrap();
+        Some(TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, schema },
+        })
+    }
+
+    /// Opens a second store on the same database.
+    pub async fn reopen(&self) -> Store {
+        Store::open(&self.url).await.unwrap()
+    }
+
+    /// Closes the store and removes the database (temp dir or schema).
+    pub async fn finish(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::Sqlite(dir) => drop(dir),
+            Cleanup::Postgres { admin_url, schema } => {
+                admin(&admin_url, &format!("DROP SCHEMA {schema} CASCADE")).await;
+            }
+        }
+    }
+}
+
+/// Runs one statement on its own connection to `url`.
+async fn admin(url: &str, sql: &str) {
+    let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+}
+
+/// A fixed base time with sub-microsecond digits (checks RFC 3339 round trips).
+pub const T0: OffsetDateTime = datetime!(2024-05-01 12:00:00.123456789 UTC);
+
+/// `T0 + ms`.
+pub fn at(ms: i64) -> OffsetDateTime {
+    T0 + Duration::from_millis(u64::try_from(ms).unwrap())
+}
+
+/// Builds events for one session from `192.0.2.7:40000` on sensor `s1`.
+pub struct Sess {
+    /// The session id.
+    pub id: SessionId,
+    /// The attacker's address.
+    pub ip: IpAddr,
+}
+
+impl Sess {
+    /// A new session whose id is stamped `ts`.
+    pub fn new(ts: OffsetDateTime) -> Sess {
+        Sess {
+            id: SessionId::new_at(ts),
+            ip: "192.0.2.7".parse().unwrap(),
+        }
+    }
+
+    /// An event of this session at `T0 + ms`.
+    pub fn ev(&self, ms: i64, kind: EventKind) -> Event {
+        let ts = at(ms);
+        Event {
+            id: EventId::new_at(ts),
+            ts,
+            sensor: "s1".into(),
+            session: self.id,
+            src_ip: self.ip,
+            src_port: 40000,
+            caused_by: None,
+            kind,
+        }
+    }
+}
+
+/// `session_start` over SSH.
+pub fn start() -> EventKind {
+    EventKind::SessionStart {
+        protocol: Protocol::Ssh,
+        dst_ip: "10.0.0.1".parse().unwrap(),
+        dst_port: 22,
+    }
+}
+
+/// `session_end`.
+pub fn end(reason: EndReason) -> EventKind {
+    EventKind::SessionEnd {
+        reason,
+        duration_ms: 1500,
+    }
+}
+
+/// A password `auth_attempt`.
+pub fn auth(user: &str, pass: &str, success: bool) -> EventKind {
+    EventKind::AuthAttempt {
+        method: AuthMethod::Password,
+        username: user.into(),
+        password: Some(pass.into()),
+        key_fingerprint: None,
+        success,
+    }
+}
+
+/// A `command_input`.
+pub fn cmd(line: &str) -> EventKind {
+    EventKind::CommandInput {
+        input: line.into(),
+        mode: InputMode::Interactive,
+    }
+}
+
+/// One sample of every kind, in `EventKind::TYPE_NAMES` order.
+pub fn every_kind() -> Vec<EventKind> {
+    vec![
+        start(),
+        end(EndReason::ClientClosed),
+        EventKind::ClientVersion {
+            version: "SSH-2.0-OpenSSH_9.2p1 Debian-2".into(),
+        },
+        EventKind::ClientKex {
+            hassh: "ec7378c1a92f5a8dde7e8b7a1ddf33d1".into(),
+            hassh_algorithms: "curve25519-sha256;aes128-ctr;hmac-sha2-256;none".into(),
+            kex_algorithms: vec!["curve25519-sha256".into(), "ext-info-c".into()],
+            host_key_algorithms: vec![],
+            encryption_algorithms: vec!["aes128-ctr".into()],
+            mac_algorithms: vec!["hmac-sha2-256".into()],
+            compression_algorithms: vec!["none".into()],
+        },
+        auth("root", "hunter2\u{0}évil'; DROP TABLE events; --", true),
+        EventKind::PtyRequest {
+            term: "xterm-256color".into(),
+            cols: 80,
+            rows: 24,
+        },
+        EventKind::WindowChange {
+            cols: 120,
+            rows: 40,
+        },
+        EventKind::EnvRequest {
+            name: "LANG".into(),
+            value: "C.UTF-8".into(),
+        },
+        EventKind::ShellStart { pty: true },
+        cmd("uname -a; cat /proc/cpuinfo | grep name"),
+        EventKind::CommandResult {
+            input: "uname -a".into(),
+            output: "Linux srv 5.10.0-21-amd64 #1 SMP x86_64 GNU/Linux\n".into(),
+            exit_code: 0,
+            output_truncated: false,
+        },
+        EventKind::FileWritten {
+            path: "/tmp/.x/a".into(),
+            size: 3,
+            sha256: "ab".repeat(32),
+        },
+        EventKind::FileUploaded {
+            path: "/tmp/b".into(),
+            size: 1 << 20,
+            sha256: "cd".repeat(32),
+            via: UploadVia::Scp,
+        },
+        EventKind::ForwardRequest {
+            kind: ForwardKind::DirectTcpip,
+            host: Some("example.org".into()),
+            port: Some(443),
+            origin_host: Some("127.0.0.1".into()),
+            origin_port: Some(5555),
+        },
+        EventKind::ChannelRequest {
+            request: "subsystem:foo".into(),
+            accepted: false,
+        },
+        EventKind::SessionRecordingClosed {
+            path: "recordings/x.cast".into(),
+            size: 10,
+            duration_ms: 1,
+        },
+    ]
+}
