@@ -16,9 +16,69 @@ use crate::env::Env;
 use crate::output::Output;
 use crate::persona::{Persona, User};
 
+mod arch;
+mod base64;
+mod basename;
+mod cat;
+mod chmod;
+mod chown;
+mod clear;
+mod cp;
+mod cut;
+mod date;
+mod df;
+mod dirname;
+mod du;
+mod echo;
+mod env;
 mod falsecmd;
+mod find;
+mod free;
+mod grep;
+mod groups;
+mod hashsum;
+mod head;
+mod hostname;
+mod id;
+mod last;
+mod ln;
+mod ls;
+mod md5sum;
+mod mkdir;
+mod mv;
+mod nproc;
+mod printenv;
+mod printf;
+mod ps;
 mod pwd;
+mod readlink;
+mod realpath;
+mod regex;
+mod rm;
+mod rmdir;
+mod seq;
+mod sha1sum;
+mod sha256sum;
+mod sleep;
+mod sort;
+mod stat;
+mod tail;
+mod tee;
+mod touch;
+mod tr;
 mod truecmd;
+mod tty;
+mod uname;
+mod uniq;
+mod uptime;
+mod users;
+mod util;
+mod w;
+mod wc;
+mod which;
+mod who;
+mod whoami;
+mod yes;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -60,7 +120,11 @@ pub struct CmdCtx<'a> {
 impl CmdCtx<'_> {
     /// The vfs acting context: the user's ids and the current time.
     pub fn fs_ctx(&self) -> Ctx {
-        Ctx { uid: self.user.uid, gid: self.user.gid, now: self.now.unix_timestamp() }
+        Ctx {
+            uid: self.user.uid,
+            gid: self.user.gid,
+            now: self.now.unix_timestamp(),
+        }
     }
 
     /// Prints `name: msg` on stderr, the GNU error format.
@@ -112,7 +176,68 @@ impl Rng {
 }
 
 /// The table. Order does not matter; names and paths must be unique (tested).
-pub const COMMANDS: &[&dyn Command] = &[&pwd::Pwd, &truecmd::True, &falsecmd::False];
+pub const COMMANDS: &[&dyn Command] = &[
+    &pwd::Pwd,
+    &truecmd::True,
+    &falsecmd::False,
+    &echo::Echo,
+    &printf::Printf,
+    &cat::Cat,
+    &clear::Clear,
+    &sleep::Sleep,
+    &basename::Basename,
+    &dirname::Dirname,
+    &nproc::Nproc,
+    &arch::Arch,
+    &tty::Tty,
+    &users::Users,
+    &groups::Groups,
+    &date::Date,
+    &seq::Seq,
+    &yes::Yes,
+    &tee::Tee,
+    &stat::Stat,
+    &readlink::Readlink,
+    &realpath::Realpath,
+    &du::Du,
+    &last::Last,
+    &find::Find,
+    &env::Env,
+    &printenv::Printenv,
+    &which::Which,
+    &base64::Base64,
+    &md5sum::Md5sum,
+    &sha1sum::Sha1sum,
+    &sha256sum::Sha256sum,
+    &ps::Ps,
+    &free::Free,
+    &df::Df,
+    &uptime::Uptime,
+    &w::W,
+    &who::Who,
+    &cut::Cut,
+    &sort::Sort,
+    &uniq::Uniq,
+    &tr::Tr,
+    &grep::Grep,
+    &head::Head,
+    &tail::Tail,
+    &wc::Wc,
+    &uname::Uname,
+    &id::Id,
+    &hostname::Hostname,
+    &chmod::Chmod,
+    &chown::Chown,
+    &cp::Cp,
+    &ln::Ln,
+    &ls::Ls,
+    &mkdir::Mkdir,
+    &mv::Mv,
+    &rm::Rm,
+    &rmdir::Rmdir,
+    &touch::Touch,
+    &whoami::Whoami,
+];
 
 /// Finds a command by the name it is invoked with.
 pub fn by_name(name: &str) -> Option<&'static dyn Command> {
@@ -138,11 +263,45 @@ mod tests {
         let mut paths = std::collections::HashSet::new();
         let fs = persona.new_fs();
         for c in COMMANDS {
-            assert!(names.insert(c.name()), "duplicate command name {}", c.name());
+            assert!(
+                names.insert(c.name()),
+                "duplicate command name {}",
+                c.name()
+            );
             assert!(!c.paths().is_empty(), "{} has no path", c.name());
             for p in c.paths() {
                 assert!(paths.insert(*p), "duplicate path {p}");
-                assert!(fs.exists("/", p), "{} path {p} missing from the persona", c.name());
+                assert!(
+                    fs.exists("/", p),
+                    "{} path {p} missing from the persona",
+                    c.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_command_panics_on_odd_arguments() {
+        let odd: &[&[&str]] = &[
+            &[],
+            &[""],
+            &["-"],
+            &["--"],
+            &["-n", "99999999999999999999"],
+            &["-c", "-1"],
+            &["%", "%*.*d", "\\", "[", "\\("],
+            &["-k", "0,", "-t", ""],
+            &["\u{0}", "\u{fffd}é", "/etc/../.."],
+            &["-w", "-1", "/dev/zero"],
+            &["/proc", "/nonexistent/x"],
+        ];
+        let persona = Persona::debian12();
+        for c in COMMANDS {
+            for args in odd {
+                let mut fs = persona.new_fs();
+                let r =
+                    testutil::run_in(&persona, &mut fs, c.name(), args, "/", b"a b\n\xff\x00c\n");
+                assert!(r.code >= 0, "{} {:?}", c.name(), args);
             }
         }
     }

@@ -19,12 +19,18 @@ impl Command for Pwd {
             match a.as_str() {
                 "-L" => {}
                 "-P" => {
-                    let real = ctx.fs.canonicalize("/", ctx.cwd).unwrap_or_else(|_| ctx.cwd.into());
+                    let real = ctx
+                        .fs
+                        .canonicalize("/", ctx.cwd)
+                        .unwrap_or_else(|_| ctx.cwd.into());
                     ctx.stdout.line(&real);
                     return 0;
                 }
                 s if s.starts_with('-') => {
-                    ctx.error("pwd", &format!("invalid option -- '{}'", s.trim_start_matches('-')));
+                    ctx.error(
+                        "pwd",
+                        &format!("invalid option -- '{}'", s.trim_start_matches('-')),
+                    );
                     ctx.stderr.line("Try 'pwd --help' for more information.");
                     return 1;
                 }
@@ -45,7 +51,10 @@ mod tests {
         let r = run("pwd", &[], "/tmp", b"");
         assert_eq!((r.stdout.as_str(), r.code), ("/tmp\n", 0));
         let r = run("pwd", &["-x"], "/tmp", b"");
-        assert_eq!(r.stderr, "pwd: invalid option -- 'x'\nTry 'pwd --help' for more information.\n");
+        assert_eq!(
+            r.stderr,
+            "pwd: invalid option -- 'x'\nTry 'pwd --help' for more information.\n"
+        );
         assert_eq!(r.code, 1);
     }
 }

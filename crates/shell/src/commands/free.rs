@@ -1,0 +1,125 @@
+//! `free`: display amount of free and used memory (procps-ng 4.0.2), from the persona's
+//! `/proc/meminfo` figures.
+//!
+//! Emulated: `-k` (default), `-m`, `-g`, `-b`, `-h` (`Gi`/`Mi`), `--si`-less binary units,
+//! `-t` total line, `-w` accepted. Swap is zero as on a small cloud VM. No other gaps.
+
+use super::{CmdCtx, Command};
+
+/// `free`.
+pub struct Free;
+
+fn human(kb: u64) -> String {
+    let mut v = kb as f64 * 1024.0;
+    let units = ["B", "Ki", "Mi", "Gi", "Ti", "Pi"];
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < units.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    let u = units.get(i).copied().unwrap_or("B");
+    if i == 0 {
+        format!("{}{u}", v as u64)
+    } else if v < 10.0 {
+        format!("{v:.1}{u}")
+    } else {
+        format!("{}{u}", v.round() as u64)
+    }
+}
+
+impl Command for Free {
+    fn name(&self) -> &'static str {
+        "free"
+    }
+
+    fn paths(&self) -> &'static [&'static str] {
+        &["/usr/bin/free"]
+    }
+
+    fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let mut unit: Option<u32> = Some(0);
+        let mut total_line = false;
+        for a in args.iter().skip(1) {
+            match a.as_str() {
+                "-k" | "--kibi" | "--kilo" => unit = Some(0),
+                "-m" | "--mebi" | "--mega" => unit = Some(1),
+                "-g" | "--gibi" | "--giga" => unit = Some(2),
+                "-b" | "--bytes" => unit = Some(u32::MAX),
+                "-h" | "--human" => unit = None,
+                "-t" | "--total" => total_line = true,
+                "-w" | "--wide" | "-l" | "--lohi" => {}
+                s => {
+                    let c = s.trim_start_matches('-').chars().next().unwrap_or('-');
+                    ctx.stderr.line(&format!("free: invalid option -- '{c}'"));
+                    ctx.stderr.line("\nUsage:\n free [options]\n\nOptions:\n -b, --bytes         show output in bytes\n -h, --human         show human-readable output\n\nFor more details see free(1).");
+                    return 1;
+                }
+            }
+        }
+        let t = ctx.persona.mem_total_kb;
+        let free = t * 41 / 100;
+        let buffers = t / 50;
+        let cache = t * 31 / 100 + t / 40;
+        let shared = 1204;
+        let avail = t * 78 / 100;
+        let used = t.saturating_sub(free + buffers + cache);
+        let f = |kb: u64| match unit {
+            None => human(kb),
+            Some(u32::MAX) => (kb * 1024).to_string(),
+            Some(p) => (kb >> (10 * p)).to_string(),
+        };
+        let mut out = format!(
+            "{:<8}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
+            "", "total", "used", "free", "shared", "buff/cache", "available"
+        );
+        out.push_str(&format!(
+            "{:<8}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
+            "Mem:",
+            f(t),
+            f(used),
+            f(free),
+            f(shared),
+            f(buffers + cache),
+            f(avail)
+        ));
+        out.push_str(&format!(
+            "{:<8}{:>12}{:>12}{:>12}\n",
+            "Swap:",
+            f(0),
+            f(0),
+            f(0)
+        ));
+        if total_line {
+            out.push_str(&format!(
+                "{:<8}{:>12}{:>12}{:>12}\n",
+                "Total:",
+                f(t),
+                f(used),
+                f(free)
+            ));
+        }
+        ctx.stdout.write_str(&out);
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testutil::run;
+
+    #[test]
+    fn shows_memory() {
+        let r = run("free", &[], "/", b"");
+        assert_eq!(
+            r.stdout,
+            "               total        used        free      shared  buff/cache   available\nMem:         4025628      946025     1650507        1204     1429096     3139989\nSwap:              0           0           0\n"
+        );
+        let r = run("free", &["-h"], "/", b"");
+        assert!(r.stdout.contains("\nMem:           3.8Gi       924Mi       1.6Gi       1.2Mi       1.4Gi       3.0Gi\nSwap:             0B          0B          0B\n"), "{}", r.stdout);
+        assert!(
+            run("free", &["-m"], "/", b"")
+                .stdout
+                .contains("Mem:            3931")
+        );
+    }
+}

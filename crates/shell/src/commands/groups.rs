@@ -1,0 +1,66 @@
+//! `groups`: print the groups a user is in (coreutils 9.1): the current user (`root`), or `user : g1 g2` for named users; `groups: ‘x’: no such user`.
+
+#[allow(unused_imports)]
+use super::util::{Val, getopt, q, sq, usage};
+use super::{CmdCtx, Command};
+
+/// `groups`.
+pub struct Groups;
+
+impl Command for Groups {
+    fn name(&self) -> &'static str {
+        "groups"
+    }
+
+    fn paths(&self) -> &'static [&'static str] {
+        &["/usr/bin/groups"]
+    }
+
+    fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let ops: Vec<&String> = args.iter().skip(1).collect();
+        if ops.is_empty() {
+            let names: Vec<String> = ctx
+                .persona
+                .groups_of(ctx.user)
+                .iter()
+                .map(|g| g.name.clone())
+                .collect();
+            ctx.stdout.line(&names.join(" "));
+            return 0;
+        }
+        let mut status = 0;
+        for u in ops {
+            match ctx.persona.user(u) {
+                Some(user) => {
+                    let names: Vec<String> = ctx
+                        .persona
+                        .groups_of(user)
+                        .iter()
+                        .map(|g| g.name.clone())
+                        .collect();
+                    ctx.stdout.line(&format!("{u} : {}", names.join(" ")));
+                }
+                None => {
+                    ctx.error("groups", &format!("{}: no such user", q(u)));
+                    status = 1;
+                }
+            }
+        }
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testutil::run;
+
+    #[test]
+    fn works() {
+        assert_eq!(run("groups", &[], "/", b"").stdout, "root\n");
+        assert!(
+            run("groups", &["debian"], "/", b"")
+                .stdout
+                .starts_with("debian : debian ")
+        );
+    }
+}
