@@ -1,1 +1,73 @@
-fn main() {}
+//! `miragepot`: the binary. CLI (clap), configuration loading and checking, and wiring of the
+//! crates: persona → shell, SSH front → runtime → event bus → store and JSON log.
+//!
+//! This is the only crate that uses `anyhow`; libraries return their own error types.
+
+mod config;
+mod replay;
+mod serve;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// An SSH honeypot that looks like a real Debian 12 server.
+#[derive(Debug, Parser)]
+#[command(name = "miragepot", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Runs the honeypot until SIGINT or SIGTERM.
+    Serve {
+        /// Configuration file (TOML); defaults apply when omitted.
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Validates the configuration and persona and prints what `serve` would do.
+    Check {
+        /// Configuration file (TOML); defaults apply when omitted.
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Runs a transcript (one command line per line) through the shell offline.
+    Replay {
+        /// The transcript file (`-` for stdin).
+        file: PathBuf,
+        /// Configuration file, for the persona and shell caps.
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn env_map() -> BTreeMap<String, String> {
+    std::env::vars().filter(|(k, _)| k.starts_with("MIRAGEPOT_")).collect()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res: Result<()> = match cli.command {
+        Cmd::Serve { config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(serve::run)
+        }
+        Cmd::Check { config } => Config::load(config.as_deref(), &env_map()).and_then(|c| serve::check(&c)),
+        Cmd::Replay { file, config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| replay::run(&c, &file))
+        }
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("miragepot: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,47 @@
-//! placeholder
+//! The async glue between fronts, the pure shell, and the sinks.
+//!
+//! A front (SSH today; Telnet later) accepts a connection and drives a [`SessionDriver`],
+//! which owns the session's emulated shell and turns what happens into [`Event`]s. Events go
+//! onto the [`EventBus`], a bounded queue that never blocks an attacker's session: when it is
+//! full the event is dropped and counted. A dispatcher task fans accepted events out to the
+//! sinks (SQLite/PostgreSQL store, JSON-lines log), each through its own bounded queue; a
+//! slow sink back-pressures the dispatcher, never a session, and an accepted event is never
+//! dropped on its way to a sink.
+//!
+//! # Layout
+//! - [`bus`]: [`EventBus`], the dispatcher, [`BusStats`], the [`Sink`] trait.
+//! - [`sinks`]: the JSON-lines sink and the store sink.
+//! - [`session`]: [`SessionDriver`] and [`Services`], what a front needs to run a session.
+//! - [`recording`]: asciicast v2 terminal recordings.
+//! - [`artifacts`]: the content-addressed store of files attackers wrote or uploaded.
+//! - [`limits`]: the global connection cap.
+//!
+//! [`Event`]: miragepot_event::Event
+#![deny(missing_docs)]
+
+pub mod artifacts;
+pub mod bus;
+pub mod limits;
+pub mod recording;
+pub mod session;
+pub mod sinks;
+
+pub use bus::{BusStats, EventBus, Pipeline, Sink};
+pub use limits::ConnectionLimiter;
+pub use session::{DataDirs, Output, Services, SessionDriver};
+
+/// Errors of the runtime's own I/O (sinks, data directory).
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// A file or directory under the data dir could not be used.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The event store failed.
+    #[error("event store: {0}")]
+    Store(#[from] miragepot_store::StoreError),
+}

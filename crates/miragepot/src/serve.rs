@@ -1,0 +1,257 @@
+//! `miragepot serve` and `miragepot check`: building the runtime from the configuration.
+//!
+//! Start-up order: data directory (0700) → host keys → event store → sinks and bus →
+//! persona → SSH listener. Shutdown (SIGINT/SIGTERM): stop accepting, end every session
+//! (each writes its artifacts, recording and `session_end`), then close the bus and wait for
+//! every sink to flush, so no accepted event is lost.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use miragepot_runtime::sinks::{JsonlSink, StoreSink};
+use miragepot_runtime::{BusStats, DataDirs, Pipeline, Services, Sink};
+use miragepot_shell::{Persona, PersonaOverrides, ShellLimits};
+use miragepot_ssh::{AuthPolicy, SshConfig, SshFront};
+use miragepot_store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::{AcceptMode, Config};
+
+/// The persona the configuration asks for.
+pub fn persona_for(cfg: &Config) -> Persona {
+    let overrides = PersonaOverrides {
+        hostname: (!cfg.persona.hostname.is_empty()).then(|| cfg.persona.hostname.clone()),
+    };
+    let mut p = Persona::debian12_with(&overrides);
+    p.fs_limits.max_overlay_bytes = cfg.shell.max_overlay_bytes;
+    p.fs_limits.max_entries = cfg.shell.max_fs_entries;
+    p
+}
+
+/// The shell caps the configuration asks for.
+pub fn shell_limits(cfg: &Config) -> ShellLimits {
+    ShellLimits {
+        max_line_bytes: cfg.shell.max_line_bytes,
+        max_output_bytes: cfg.shell.max_output_bytes,
+        max_history: cfg.shell.max_history,
+        max_loop_iterations: cfg.shell.max_loop_iterations,
+        ..ShellLimits::default()
+    }
+}
+
+fn ssh_config(cfg: &Config) -> SshConfig {
+    let auth = match cfg.auth.accept {
+        AcceptMode::Any => AuthPolicy::AcceptAll,
+        AcceptMode::List => AuthPolicy::List(
+            cfg.auth
+                .credentials
+                .iter()
+                .filter_map(|c| c.split_once(':'))
+                .map(|(u, p)| (u.to_string(), p.to_string()))
+                .collect(),
+        ),
+    };
+    SshConfig {
+        listen: cfg.ssh.listen,
+        max_connections: cfg.ssh.max_connections,
+        login_grace: Duration::from_secs(cfg.ssh.login_grace_secs),
+        idle_timeout: Duration::from_secs(cfg.ssh.idle_timeout_secs),
+        auth,
+        max_auth_tries: cfg.ssh.max_auth_tries,
+        auth_failure_delay: Duration::from_millis(cfg.ssh.auth_failure_delay_ms),
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = url.get(s + 3..at).unwrap_or("");
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", url.get(..s + 3).unwrap_or(""), user, url.get(at..).unwrap_or(""))
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn stats_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("stats.json")
+}
+
+fn write_stats(data_dir: &Path, stats: &BusStats, active: usize, refused: u64) {
+    let mut snap = stats.snapshot();
+    if let Some(obj) = snap.as_object_mut() {
+        obj.insert("active_connections".into(), active.into());
+        obj.insert("refused_connections".into(), refused.into());
+        obj.insert("updated".into(), time::OffsetDateTime::now_utc().unix_timestamp().into());
+    }
+    if let Err(e) = std::fs::write(stats_path(data_dir), snap.to_string()) {
+        tracing::warn!(error = %e, "Cannot write stats.json.");
+    }
+}
+
+fn init_tracing(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn create_data_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data dir {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+/// `miragepot serve`.
+pub fn run(cfg: Config) -> Result<()> {
+    init_tracing(&cfg.log.level);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    rt.block_on(serve(cfg))
+}
+
+async fn serve(cfg: Config) -> Result<()> {
+    let data_dir = cfg.sensor.data_dir.clone();
+    create_data_dir(&data_dir)?;
+    let keys = miragepot_ssh::hostkeys::load_or_create(&data_dir.join("hostkeys"))
+        .context("cannot load or create host keys")?;
+    let store_url = cfg.store_url();
+    let store = Store::open(&store_url).await.with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
+    let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(StoreSink::new(
+        store,
+        cfg.store.batch_size,
+        Duration::from_millis(cfg.store.batch_delay_ms),
+    ))];
+    if cfg.log.json {
+        sinks.push(Box::new(JsonlSink::new(cfg.json_path())));
+    }
+    let (bus, pipeline) = Pipeline::start(sinks, cfg.bus.capacity, cfg.bus.sink_capacity);
+    let stats = Arc::clone(bus.stats());
+    let persona = Arc::new(persona_for(&cfg));
+    let services = Arc::new(Services {
+        sensor: cfg.sensor.name.clone(),
+        persona,
+        bus,
+        dirs: DataDirs::under(data_dir.clone()),
+        shell_limits: shell_limits(&cfg),
+        record: cfg.recording.enabled,
+        max_recording_bytes: cfg.recording.max_bytes,
+    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut server = None;
+    let mut front_ref = None;
+    if cfg.ssh.enabled {
+        let listener = TcpListener::bind(cfg.ssh.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.ssh.listen))?;
+        let addr = listener.local_addr().unwrap_or(cfg.ssh.listen);
+        let front = Arc::new(SshFront::new(ssh_config(&cfg), keys, Arc::clone(&services)));
+        front_ref = Some(Arc::clone(&front));
+        tracing::info!(listen = %addr, data_dir = %data_dir.display(), store = %redact_url(&store_url), "SSH honeypot listening.");
+        println!("miragepot: SSH listening on {addr}");
+        server = Some(tokio::spawn(front.serve(listener, stop_rx)));
+    }
+    drop(services);
+    let stats_task = {
+        let (stats, dir, front) = (Arc::clone(&stats), data_dir.clone(), front_ref.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                let (a, r) = front.as_ref().map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
+                write_stats(&dir, &stats, a, r);
+            }
+        })
+    };
+    wait_for_signal().await;
+    tracing::info!("Shutting down: ending sessions and flushing events.");
+    let _ = stop_tx.send(true);
+    if let Some(s) = server {
+        let _ = s.await;
+    }
+    stats_task.abort();
+    let (a, r) = front_ref.as_ref().map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
+    drop(front_ref);
+    pipeline.finish().await;
+    write_stats(&data_dir, &stats, a, r);
+    tracing::info!(stats = %stats.snapshot(), "Stopped.");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `miragepot check`.
+pub fn check(cfg: &Config) -> Result<()> {
+    let persona = persona_for(cfg);
+    println!("configuration: OK");
+    println!("sensor:        {}", cfg.sensor.name);
+    println!("data dir:      {}", cfg.sensor.data_dir.display());
+    if cfg.ssh.enabled {
+        println!("ssh:           listening on {} (max {} connections)", cfg.ssh.listen, cfg.ssh.max_connections);
+    } else {
+        println!("ssh:           disabled");
+    }
+    println!(
+        "auth:          {}",
+        match cfg.auth.accept {
+            AcceptMode::Any => "any password accepted".to_string(),
+            AcceptMode::List => format!("{} listed credentials", cfg.auth.credentials.len()),
+        }
+    );
+    println!("store:         {}", redact_url(&cfg.store_url()));
+    println!("json log:      {}", if cfg.log.json { cfg.json_path().display().to_string() } else { "off".into() });
+    println!("recordings:    {}", if cfg.recording.enabled { "on" } else { "off" });
+    println!(
+        "persona:       {} ({}, host {}, {} filesystem objects, {} packages)",
+        persona.name,
+        persona.os_pretty_name,
+        persona.hostname,
+        persona.base.len(),
+        persona.packages.len()
+    );
+    let keys = cfg.sensor.data_dir.join("hostkeys");
+    println!(
+        "host keys:     {}",
+        if keys.join("ssh_host_ed25519_key").exists() { format!("{} (present)", keys.display()) } else { format!("{} (created on first start)", keys.display()) }
+    );
+    match std::fs::read_to_string(stats_path(&cfg.sensor.data_dir)) {
+        Ok(s) => println!("last run:      {s}"),
+        Err(_) => println!("last run:      no stats yet"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+    }
+}

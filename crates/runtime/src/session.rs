@@ -1,0 +1,368 @@
+//! [`SessionDriver`]: one attacker connection's state, between a front and the pure shell.
+//!
+//! A front calls the driver for everything that happens on its connection (auth attempts,
+//! pty and env requests, shell/exec, bytes typed, window changes) and writes back the bytes
+//! the driver returns. The driver owns the session's [`Shell`] (created on the first shell or
+//! exec request, with the authenticated user), maps the shell's observations to events,
+//! records the terminal, and on [`SessionDriver::finish`] stores the files the attacker wrote
+//! and closes the session with `session_end`.
+//!
+//! The driver does no waiting of its own: every call returns at once, so a front may call it
+//! from its protocol handler. Slow work (writing artifacts and the recording) happens in
+//! `finish`, once per session.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use miragepot_event::{
+    EndReason, Event, EventKind, InputMode, Protocol, SessionContext, SessionId, UploadVia,
+};
+use miragepot_shell::{Mode, Observation, Persona, SessionConfig, Shell, ShellLimits, Step};
+use miragepot_vfs::{Ctx, Fs};
+use time::OffsetDateTime;
+
+use crate::artifacts::ArtifactStore;
+use crate::bus::EventBus;
+use crate::recording::Recorder;
+
+/// Where the runtime keeps its files, all under one data directory.
+#[derive(Debug, Clone)]
+pub struct DataDirs {
+    /// The data directory itself.
+    pub root: PathBuf,
+    /// Terminal recordings (`recordings/<session>.cast`).
+    pub recordings: PathBuf,
+    /// Content-addressed attacker files (`artifacts/<sha256>`).
+    pub artifacts: PathBuf,
+}
+
+impl DataDirs {
+    /// The standard layout under `root`.
+    pub fn under(root: PathBuf) -> Self {
+        DataDirs { recordings: root.join("recordings"), artifacts: root.join("artifacts"), root }
+    }
+}
+
+/// What every session of a front shares: configuration and the event bus.
+#[derive(Debug)]
+pub struct Services {
+    /// Sensor name stamped on every event.
+    pub sensor: String,
+    /// The persona sessions see.
+    pub persona: Arc<Persona>,
+    /// The event bus.
+    pub bus: EventBus,
+    /// The data directory layout.
+    pub dirs: DataDirs,
+    /// Shell caps.
+    pub shell_limits: ShellLimits,
+    /// Whether pty sessions are recorded.
+    pub record: bool,
+    /// Cap on one recording's size.
+    pub max_recording_bytes: usize,
+}
+
+/// Bytes for the front to send back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Terminal bytes (pty) or stdout (exec).
+    pub out: Vec<u8>,
+    /// Stderr (exec and non-pty shells only).
+    pub err: Vec<u8>,
+    /// Set when the shell or exec finished: its exit status.
+    pub exit: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+struct PtyInfo {
+    term: String,
+    cols: u32,
+    rows: u32,
+}
+
+/// One connection's session.
+pub struct SessionDriver {
+    services: Arc<Services>,
+    ctx: SessionContext,
+    started: Instant,
+    start_ts: OffsetDateTime,
+    user: String,
+    pty: Option<PtyInfo>,
+    env: Vec<(String, String)>,
+    shell: Option<Shell>,
+    recorder: Option<Recorder>,
+    input_mode: InputMode,
+    uploads: Vec<(String, String, u64)>,
+}
+
+impl std::fmt::Debug for SessionDriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionDriver").field("session", &self.ctx.session).finish()
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+impl SessionDriver {
+    /// Starts a session for a connection from `peer` to `local`, emitting `session_start`.
+    pub fn new(services: Arc<Services>, peer: SocketAddr, local: SocketAddr, protocol: Protocol) -> Self {
+        let start_ts = now();
+        let ctx = SessionContext {
+            sensor: services.sensor.clone(),
+            session: SessionId::new_at(start_ts),
+            src_ip: peer.ip(),
+            src_port: peer.port(),
+        };
+        let d = SessionDriver {
+            services,
+            ctx,
+            started: Instant::now(),
+            start_ts,
+            user: "root".into(),
+            pty: None,
+            env: Vec::new(),
+            shell: None,
+            recorder: None,
+            input_mode: InputMode::Interactive,
+            uploads: Vec::new(),
+        };
+        d.emit(EventKind::SessionStart { protocol, dst_ip: local.ip(), dst_port: local.port() });
+        d
+    }
+
+    /// The session id.
+    pub fn id(&self) -> SessionId {
+        self.ctx.session
+    }
+
+    /// The envelope builder for this session's events.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Publishes an event of this session, stamped now.
+    pub fn emit(&self, kind: EventKind) {
+        self.services.bus.publish(self.ctx.event(now(), kind));
+    }
+
+    /// Publishes a prepared event.
+    pub fn publish(&self, event: Event) {
+        self.services.bus.publish(event);
+    }
+
+    /// Sets the user the shell runs as (after a successful login).
+    pub fn set_user(&mut self, name: &str) {
+        self.user = name.to_string();
+    }
+
+    /// A pty was requested.
+    pub fn pty_request(&mut self, term: &str, cols: u32, rows: u32) {
+        self.emit(EventKind::PtyRequest { term: term.to_string(), cols, rows });
+        self.pty = Some(PtyInfo { term: term.to_string(), cols, rows });
+    }
+
+    /// An environment variable was sent.
+    pub fn env_request(&mut self, name: &str, value: &str) {
+        self.emit(EventKind::EnvRequest { name: name.to_string(), value: value.to_string() });
+        if self.env.len() < 64 {
+            self.env.push((name.to_string(), value.to_string()));
+        }
+    }
+
+    /// The terminal was resized.
+    pub fn window_change(&mut self, cols: u32, rows: u32) {
+        self.emit(EventKind::WindowChange { cols, rows });
+        if let Some(s) = self.shell.as_mut() {
+            s.resize(cols, rows);
+        }
+        if let Some(r) = self.recorder.as_mut() {
+            r.resize(cols, rows);
+        }
+        if let Some(p) = self.pty.as_mut() {
+            p.cols = cols;
+            p.rows = rows;
+        }
+    }
+
+    fn make_shell(&self, mode: Mode) -> Shell {
+        let cfg = SessionConfig {
+            user: self.user.clone(),
+            mode,
+            src_ip: self.ctx.src_ip.to_string(),
+            src_port: self.ctx.src_port,
+            env: self.env.clone(),
+            seed: rand::random(),
+            limits: self.services.shell_limits,
+        };
+        Shell::new(Arc::clone(&self.services.persona), cfg, now())
+    }
+
+    /// An interactive shell was requested: returns the motd and prompt (pty), or nothing.
+    pub fn start_shell(&mut self) -> Output {
+        let pty = self.pty.clone();
+        self.emit(EventKind::ShellStart { pty: pty.is_some() });
+        self.input_mode = InputMode::Interactive;
+        let mode = match &pty {
+            Some(p) => Mode::Pty { term: p.term.clone(), cols: p.cols, rows: p.rows },
+            None => Mode::Pipe,
+        };
+        let mut shell = self.make_shell(mode);
+        if let (Some(p), true) = (&pty, self.services.record) {
+            self.recorder = Some(Recorder::new(
+                p.cols,
+                p.rows,
+                &p.term,
+                self.start_ts.unix_timestamp(),
+                self.services.max_recording_bytes,
+            ));
+        }
+        let step = shell.start(now());
+        self.shell = Some(shell);
+        self.handle(step)
+    }
+
+    /// Bytes from the client on the shell channel.
+    pub fn data(&mut self, bytes: &[u8]) -> Output {
+        if let Some(r) = self.recorder.as_mut() {
+            r.input(bytes);
+        }
+        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let step = shell.feed(bytes, now());
+        self.handle(step)
+    }
+
+    /// The client closed stdin of a pty-less shell: bash reaches end of input and exits.
+    pub fn stdin_eof(&mut self) -> Output {
+        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let step = shell.eof(now());
+        self.handle(step)
+    }
+
+    /// An exec request: runs `command` like a typed line and returns its output and status.
+    pub fn exec(&mut self, command: &str) -> Output {
+        self.input_mode = InputMode::Exec;
+        if self.shell.is_none() {
+            self.shell = Some(self.make_shell(Mode::Exec));
+        }
+        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let step = shell.exec(command, now());
+        self.handle(step)
+    }
+
+    fn handle(&mut self, step: Step) -> Output {
+        for obs in step.observations {
+            let kind = match obs {
+                Observation::CommandInput { line } => {
+                    EventKind::CommandInput { input: line, mode: self.input_mode }
+                }
+                Observation::CommandResult { line, output, truncated, exit_code } => {
+                    EventKind::CommandResult {
+                        input: line,
+                        output: String::from_utf8_lossy(&output).into_owned(),
+                        exit_code,
+                        output_truncated: truncated,
+                    }
+                }
+            };
+            self.emit(kind);
+        }
+        if let Some(r) = self.recorder.as_mut() {
+            r.output(&step.out);
+        }
+        Output { out: step.out, err: step.err, exit: step.exit }
+    }
+
+    /// Runs `f` on the session's filesystem (SFTP), creating the shell state if needed.
+    pub fn with_fs<R>(&mut self, f: impl FnOnce(&mut Fs, &Ctx) -> R) -> R {
+        if self.shell.is_none() {
+            self.shell = Some(self.make_shell(Mode::Exec));
+        }
+        let persona = Arc::clone(&self.services.persona);
+        let user = persona.user(&self.user).cloned();
+        let ctx = Ctx {
+            uid: user.as_ref().map_or(0, |u| u.uid),
+            gid: user.as_ref().map_or(0, |u| u.gid),
+            now: now().unix_timestamp(),
+        };
+        match self.shell.as_mut() {
+            Some(shell) => f(shell.fs_mut(), &ctx),
+            None => f(&mut persona.new_fs(), &ctx),
+        }
+    }
+
+    /// The user's home directory (SFTP's starting directory).
+    pub fn home(&self) -> String {
+        self.services.persona.user(&self.user).map_or_else(|| "/root".into(), |u| u.home.clone())
+    }
+
+    /// An upload finished: stores its bytes and emits `file_uploaded`.
+    pub async fn file_uploaded(services: &Arc<Services>, ctx: &SessionContext, path: &str, bytes: &[u8], via: UploadVia) {
+        let store = ArtifactStore::new(services.dirs.artifacts.clone());
+        let sha = match store.put(bytes).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "Cannot store an uploaded artifact.");
+                ArtifactStore::hash(bytes)
+            }
+        };
+        services.bus.publish(ctx.event(
+            now(),
+            EventKind::FileUploaded { path: path.to_string(), size: bytes.len() as u64, sha256: sha, via },
+        ));
+    }
+
+    /// Notes that `path` was uploaded (so `finish` does not report it again as written).
+    pub fn note_upload(&mut self, path: &str, sha256: &str, size: u64) {
+        if self.uploads.len() < 10_000 {
+            self.uploads.push((path.to_string(), sha256.to_string(), size));
+        }
+    }
+
+    /// The shared services (for tasks a front spawns, such as SFTP).
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    /// Ends the session: stores written files as artifacts, writes the recording, and emits
+    /// `file_written` events, `session_recording_closed` and finally `session_end`.
+    pub async fn finish(mut self, reason: EndReason) {
+        if let Some(shell) = self.shell.take() {
+            let store = ArtifactStore::new(self.services.dirs.artifacts.clone());
+            for (path, bytes) in shell.written_files() {
+                let sha = ArtifactStore::hash(&bytes);
+                if self.uploads.iter().any(|(p, s, _)| p == &path && s == &sha) {
+                    continue;
+                }
+                if let Err(e) = store.put(&bytes).await {
+                    tracing::error!(error = %e, "Cannot store an artifact.");
+                }
+                self.emit(EventKind::FileWritten { path, size: bytes.len() as u64, sha256: sha });
+            }
+        }
+        if let Some(rec) = self.recorder.take() {
+            let duration_ms = rec.duration_ms();
+            let bytes = rec.into_bytes();
+            let name = format!("{}.cast", self.ctx.session.simple());
+            let path = self.services.dirs.recordings.join(&name);
+            let res = async {
+                tokio::fs::create_dir_all(&self.services.dirs.recordings).await?;
+                tokio::fs::write(&path, &bytes).await
+            }
+            .await;
+            match res {
+                Ok(()) => self.emit(EventKind::SessionRecordingClosed {
+                    path: format!("recordings/{name}"),
+                    size: bytes.len() as u64,
+                    duration_ms,
+                }),
+                Err(e) => tracing::error!(path = %path.display(), error = %e, "Cannot write a recording."),
+            }
+        }
+        let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.emit(EventKind::SessionEnd { reason, duration_ms });
+    }
+}

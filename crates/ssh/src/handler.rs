@@ -1,0 +1,405 @@
+//! The russh handler for one connection: auth, channels and requests, mapped onto the
+//! session's [`SessionDriver`].
+//!
+//! Behaviour follows Debian 12's sshd (`../shared/reference/sshd_config.reference`):
+//! `publickey,password` are offered; public keys are always refused; passwords follow the
+//! [`AuthPolicy`]; `direct-tcpip`, `tcpip-forward`, streamlocal, X11 and agent forwarding are
+//! recorded and refused the way sshd refuses them with forwarding disabled (channel open
+//! failure "administratively prohibited: open failed", request failure). `env` requests
+//! are recorded, and only `LANG` and `LC_*` reach the shell (`AcceptEnv LANG LC_*`).
+//!
+//! Every call into the driver returns at once (the shell is pure), so no handler method
+//! waits on anything but russh itself.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use miragepot_event::{AuthMethod, EndReason, EventKind, ForwardKind};
+use miragepot_runtime::{Output, SessionDriver};
+use russh::keys::HashAlg;
+use russh::server::{Auth, Msg, Session};
+use russh::{Channel, ChannelId, ChannelOpenFailure};
+
+/// Which passwords open the door.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthPolicy {
+    /// Every password is accepted (high interaction; the default for now).
+    AcceptAll,
+    /// Only these `user:password` pairs are accepted.
+    List(Vec<(String, String)>),
+}
+
+impl AuthPolicy {
+    fn accepts(&self, user: &str, password: &str) -> bool {
+        match self {
+            AuthPolicy::AcceptAll => true,
+            AuthPolicy::List(pairs) => pairs.iter().any(|(u, p)| u == user && p == password),
+        }
+    }
+}
+
+/// Connection state shared between the handler, the connection task and SFTP tasks.
+#[derive(Debug, Default)]
+pub struct ConnState {
+    /// The session, until the connection task takes it to finish it.
+    pub driver: Option<SessionDriver>,
+    /// Whether a login succeeded.
+    pub authenticated: bool,
+    /// Set when the shell ended the session.
+    pub end_reason: Option<EndReason>,
+}
+
+/// Shared handle to [`ConnState`].
+pub type SharedConn = Arc<Mutex<ConnState>>;
+
+/// Locks the connection state; a poisoned lock (a panic elsewhere) still yields the state.
+pub fn lock(conn: &SharedConn) -> std::sync::MutexGuard<'_, ConnState> {
+    conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The per-connection russh handler.
+pub struct SshHandler {
+    pub(crate) conn: SharedConn,
+    pub(crate) policy: Arc<AuthPolicy>,
+    /// Session channels not yet bound to a shell, exec or subsystem.
+    pub(crate) channels: HashMap<ChannelId, Channel<Msg>>,
+    pub(crate) pty_channels: Vec<ChannelId>,
+    /// Channels running the legacy `scp -t` sink.
+    pub(crate) scp: HashMap<ChannelId, crate::sftp::ScpSink>,
+}
+
+impl SshHandler {
+    fn with_driver<R>(&self, f: impl FnOnce(&mut SessionDriver) -> R) -> Option<R> {
+        let mut st = lock(&self.conn);
+        st.driver.as_mut().map(f)
+    }
+
+    fn emit(&self, kind: EventKind) {
+        self.with_driver(|d| d.emit(kind));
+    }
+
+    /// Records an exec line the shell does not run itself (the scp sink).
+    pub(crate) fn emit_input(&self, line: &str) {
+        self.emit(EventKind::CommandInput {
+            input: line.to_string(),
+            mode: miragepot_event::InputMode::Exec,
+        });
+    }
+
+    fn send(&self, channel: ChannelId, out: Output, session: &mut Session) -> Result<(), russh::Error> {
+        if !out.out.is_empty() {
+            session.data(channel, out.out)?;
+        }
+        if !out.err.is_empty() {
+            session.extended_data(channel, 1, out.err)?;
+        }
+        if let Some(code) = out.exit {
+            session.exit_status_request(channel, u32::try_from(code & 0xff).unwrap_or(255))?;
+            session.eof(channel)?;
+            session.close(channel)?;
+            let mut st = lock(&self.conn);
+            st.end_reason.get_or_insert(EndReason::ShellExit);
+        }
+        Ok(())
+    }
+}
+
+const OPEN_FAILED: &str = "open failed";
+
+impl russh::server::Handler for SshHandler {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        self.emit(EventKind::AuthAttempt {
+            method: AuthMethod::None,
+            username: user.to_string(),
+            password: None,
+            key_fingerprint: None,
+            success: false,
+        });
+        Ok(Auth::reject())
+    }
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        let ok = self.policy.accepts(user, password);
+        self.emit(EventKind::AuthAttempt {
+            method: AuthMethod::Password,
+            username: user.to_string(),
+            password: Some(password.to_string()),
+            key_fingerprint: None,
+            success: ok,
+        });
+        if ok {
+            let mut st = lock(&self.conn);
+            st.authenticated = true;
+            if let Some(d) = st.driver.as_mut() {
+                d.set_user(user);
+            }
+            Ok(Auth::Accept)
+        } else {
+            Ok(Auth::reject())
+        }
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: russh::server::PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.emit(EventKind::AuthAttempt {
+            method: AuthMethod::Publickey,
+            username: user.to_string(),
+            password: None,
+            key_fingerprint: Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string()),
+            success: false,
+        });
+        Ok(Auth::reject())
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        _response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        self.emit(EventKind::AuthAttempt {
+            method: AuthMethod::KeyboardInteractive,
+            username: user.to_string(),
+            password: None,
+            key_fingerprint: None,
+            success: false,
+        });
+        Ok(Auth::reject())
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channels.len() >= 10 {
+            // sshd's MaxSessions default.
+            reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+            return Ok(());
+        }
+        self.channels.insert(channel.id(), channel);
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        host: &str,
+        port: u32,
+        origin_host: &str,
+        origin_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::DirectTcpip,
+            host: Some(host.to_string()),
+            port: Some(port),
+            origin_host: Some(origin_host.to_string()),
+            origin_port: Some(origin_port),
+        });
+        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        socket_path: &str,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::Streamlocal,
+            host: Some(socket_path.to_string()),
+            port: None,
+            origin_host: None,
+            origin_port: None,
+        });
+        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        Ok(())
+    }
+
+    async fn channel_open_x11(
+        &mut self,
+        _channel: Channel<Msg>,
+        origin_host: &str,
+        origin_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::X11,
+            host: None,
+            port: None,
+            origin_host: Some(origin_host.to_string()),
+            origin_port: Some(origin_port),
+        });
+        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        Ok(())
+    }
+
+    async fn tcpip_forward(&mut self, address: &str, port: &mut u32, _session: &mut Session) -> Result<bool, Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::TcpipForward,
+            host: Some(address.to_string()),
+            port: Some(*port),
+            origin_host: None,
+            origin_port: None,
+        });
+        Ok(false)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single: bool,
+        _proto: &str,
+        _cookie: &str,
+        screen: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::X11,
+            host: None,
+            port: Some(screen),
+            origin_host: None,
+            origin_port: None,
+        });
+        session.channel_failure(channel)
+    }
+
+    async fn agent_request(&mut self, _channel: ChannelId, _session: &mut Session) -> Result<bool, Self::Error> {
+        self.emit(EventKind::ForwardRequest {
+            kind: ForwardKind::Agent,
+            host: None,
+            port: None,
+            origin_host: None,
+            origin_port: None,
+        });
+        Ok(false)
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        cols: u32,
+        rows: u32,
+        _pw: u32,
+        _ph: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let term = term.chars().take(64).collect::<String>();
+        // A client whose own stdin is no terminal (`ssh -tt` from a script) sends 0x0; the
+        // kernel's pty then reports 0 columns and programs fall back to 80x24.
+        let (cols, rows) = (if cols == 0 { 80 } else { cols }, if rows == 0 { 24 } else { rows });
+        self.with_driver(|d| d.pty_request(&term, cols.clamp(1, 1000), rows.clamp(1, 1000)));
+        self.pty_channels.push(channel);
+        session.channel_success(channel)
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let accepted = name == "LANG" || name.starts_with("LC_");
+        let (name, value) = (name.to_string(), value.to_string());
+        self.with_driver(|d| {
+            if accepted {
+                d.env_request(&name, &value);
+            } else {
+                d.emit(EventKind::EnvRequest { name: name.clone(), value: value.clone() });
+            }
+        });
+        // sshd answers env requests without asking for a reply; when one is asked, it
+        // reports failure for names outside AcceptEnv.
+        if accepted { session.channel_success(channel) } else { session.channel_failure(channel) }
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pw: u32,
+        _ph: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let (cols, rows) = (if cols == 0 { 80 } else { cols }, if rows == 0 { 24 } else { rows });
+        self.with_driver(|d| d.window_change(cols.clamp(1, 1000), rows.clamp(1, 1000)));
+        Ok(())
+    }
+
+    async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        self.channels.remove(&channel);
+        session.channel_success(channel)?;
+        let out = self.with_driver(|d| d.start_shell()).unwrap_or_default();
+        self.send(channel, out, session)
+    }
+
+    async fn exec_request(&mut self, channel: ChannelId, data: &[u8], session: &mut Session) -> Result<(), Self::Error> {
+        self.channels.remove(&channel);
+        session.channel_success(channel)?;
+        let line = String::from_utf8_lossy(data).into_owned();
+        if line.starts_with("scp ") && line.contains(" -t") {
+            // Legacy scp upload sink; see sftp.rs.
+            return crate::sftp::start_scp_sink(self, channel, &line, session);
+        }
+        let mut out = self.with_driver(|d| d.exec(&line)).unwrap_or_default();
+        if out.exit.is_none() {
+            out.exit = Some(0);
+        }
+        self.send(channel, out, session)
+    }
+
+    async fn subsystem_request(&mut self, channel: ChannelId, name: &str, session: &mut Session) -> Result<(), Self::Error> {
+        if name == "sftp" {
+            if let Some(ch) = self.channels.remove(&channel) {
+                session.channel_success(channel)?;
+                crate::sftp::spawn_sftp(Arc::clone(&self.conn), ch);
+                return Ok(());
+            }
+        }
+        self.emit(EventKind::ChannelRequest { request: format!("subsystem:{name}"), accepted: false });
+        session.channel_failure(channel)
+    }
+
+    async fn data(&mut self, channel: ChannelId, data: &[u8], session: &mut Session) -> Result<(), Self::Error> {
+        if crate::sftp::scp_data(self, channel, data, session)? {
+            return Ok(());
+        }
+        let out = self.with_driver(|d| d.data(data)).unwrap_or_default();
+        self.send(channel, out, session)
+    }
+
+    async fn channel_eof(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        if crate::sftp::scp_eof(self, channel, session)? {
+            return Ok(());
+        }
+        // EOF on a non-pty shell's stdin: bash reaches end of input and exits.
+        if !self.pty_channels.contains(&channel) {
+            let out = self.with_driver(SessionDriver::stdin_eof).unwrap_or_default();
+            if out.exit.is_some() {
+                return self.send(channel, out, session);
+            }
+        }
+        Ok(())
+    }
+
+    async fn signal(&mut self, _channel: ChannelId, signal: russh::Sig, _session: &mut Session) -> Result<(), Self::Error> {
+        self.emit(EventKind::ChannelRequest { request: format!("signal:{signal:?}"), accepted: false });
+        Ok(())
+    }
+}
