@@ -47,6 +47,8 @@ pub struct ConnState {
     pub authenticated: bool,
     /// Set when the shell ended the session.
     pub end_reason: Option<EndReason>,
+    /// The running session's handle, to disconnect from inside auth callbacks.
+    pub handle: Option<russh::server::Handle>,
 }
 
 /// Shared handle to [`ConnState`].
@@ -66,6 +68,8 @@ pub struct SshHandler {
     pub(crate) pty_channels: Vec<ChannelId>,
     /// Channels running the legacy `scp -t` sink.
     pub(crate) scp: HashMap<ChannelId, crate::sftp::ScpSink>,
+    /// The username of the first auth request; sshd refuses to let it change.
+    pub(crate) first_user: Option<String>,
 }
 
 impl SshHandler {
@@ -76,6 +80,26 @@ impl SshHandler {
 
     fn emit(&self, kind: EventKind) {
         self.with_driver(|d| d.emit(kind));
+    }
+
+    /// sshd ends the connection when a later auth request names another user:
+    /// `Change of username or service not allowed: (root,ssh-connection) -> (x,ssh-connection)`.
+    /// Returns false (and starts the disconnect) on such a change.
+    fn same_user(&mut self, user: &str) -> bool {
+        let first = self.first_user.get_or_insert_with(|| user.to_string());
+        if first == user {
+            return true;
+        }
+        let msg = format!(
+            "Change of username or service not allowed: ({first},ssh-connection) -> ({user},ssh-connection)"
+        );
+        let handle = lock(&self.conn).handle.clone();
+        if let Some(h) = handle {
+            tokio::spawn(async move {
+                let _ = h.disconnect(russh::Disconnect::ProtocolError, msg, String::new()).await;
+            });
+        }
+        false
     }
 
     /// Records an exec line the shell does not run itself (the scp sink).
@@ -110,6 +134,7 @@ impl russh::server::Handler for SshHandler {
     type Error = russh::Error;
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        self.same_user(user);
         self.emit(EventKind::AuthAttempt {
             method: AuthMethod::None,
             username: user.to_string(),
@@ -121,7 +146,7 @@ impl russh::server::Handler for SshHandler {
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        let ok = self.policy.accepts(user, password);
+        let ok = self.same_user(user) && self.policy.accepts(user, password);
         self.emit(EventKind::AuthAttempt {
             method: AuthMethod::Password,
             username: user.to_string(),
@@ -146,6 +171,7 @@ impl russh::server::Handler for SshHandler {
         user: &str,
         offer: russh::server::PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
+        self.same_user(user);
         self.emit(EventKind::AuthAttempt {
             method: AuthMethod::Publickey,
             username: user.to_string(),
