@@ -200,19 +200,15 @@ impl SshFront {
                 driver.emit(EventKind::ClientVersion { version: line });
                 let _ = stream.write_all(reply).await;
                 if reset {
-                    // Zero linger: close with RST, as sshd's close with unread input does. With a
-                    // zero timeout the close does not block (the deprecation is about > 0).
-                    #[allow(deprecated)]
-                    let _ = stream.set_linger(Some(Duration::ZERO));
+                    // Close with RST, as sshd's close with unread input does.
+                    let _ = stream.set_zero_linger();
                 }
                 drop(stream);
                 driver.finish(EndReason::BadIdentification).await;
                 return;
             }
             Ok(Ok(IdentOutcome::Valid { line, rest })) => {
-                let mut replay = line.clone().into_bytes();
-                replay.extend_from_slice(b"\r\n");
-                replay.extend_from_slice(&rest);
+                let replay = crate::ident::replay_for_russh(&line, &rest);
                 (line, replay)
             }
         };
