@@ -213,6 +213,9 @@ impl SshFront {
             }
         };
         driver.emit(EventKind::ClientVersion { version: line });
+        // sshd sends its KEXINIT about 10 ms after the client's line (privilege separation
+        // set-up); russh would answer at once.
+        tokio::time::sleep(Duration::from_micros(8_000 + rand::random::<u64>() % 5_000)).await;
         let ctx = driver.context().clone();
         let bus = self.services.bus.clone();
         let conn: SharedConn = Arc::new(Mutex::new(ConnState { driver: Some(driver), ..ConnState::default() }));
