@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// `[sensor]`.
@@ -35,22 +35,6 @@ pub struct Config {
     pub bus: BusSection,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            sensor: SensorConfig::default(),
-            ssh: SshSection::default(),
-            auth: AuthSection::default(),
-            persona: PersonaSection::default(),
-            shell: ShellSection::default(),
-            store: StoreSection::default(),
-            log: LogSection::default(),
-            recording: RecordingSection::default(),
-            bus: BusSection::default(),
-        }
-    }
-}
-
 /// `[sensor]`: who this sensor is and where it keeps its files.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -63,7 +47,10 @@ pub struct SensorConfig {
 
 impl Default for SensorConfig {
     fn default() -> Self {
-        SensorConfig { name: "miragepot".into(), data_dir: PathBuf::from("./data") }
+        SensorConfig {
+            name: "miragepot".into(),
+            data_dir: PathBuf::from("./data"),
+        }
     }
 }
 
@@ -123,7 +110,10 @@ pub struct AuthSection {
 
 impl Default for AuthSection {
     fn default() -> Self {
-        AuthSection { accept: AcceptMode::Any, credentials: Vec::new() }
+        AuthSection {
+            accept: AcceptMode::Any,
+            credentials: Vec::new(),
+        }
     }
 }
 
@@ -139,7 +129,10 @@ pub struct PersonaSection {
 
 impl Default for PersonaSection {
     fn default() -> Self {
-        PersonaSection { name: "debian12".into(), hostname: String::new() }
+        PersonaSection {
+            name: "debian12".into(),
+            hostname: String::new(),
+        }
     }
 }
 
@@ -188,7 +181,11 @@ pub struct StoreSection {
 
 impl Default for StoreSection {
     fn default() -> Self {
-        StoreSection { url: String::new(), batch_size: 500, batch_delay_ms: 200 }
+        StoreSection {
+            url: String::new(),
+            batch_size: 500,
+            batch_delay_ms: 200,
+        }
     }
 }
 
@@ -206,7 +203,11 @@ pub struct LogSection {
 
 impl Default for LogSection {
     fn default() -> Self {
-        LogSection { level: "info".into(), json: true, json_path: String::new() }
+        LogSection {
+            level: "info".into(),
+            json: true,
+            json_path: String::new(),
+        }
     }
 }
 
@@ -222,7 +223,10 @@ pub struct RecordingSection {
 
 impl Default for RecordingSection {
     fn default() -> Self {
-        RecordingSection { enabled: true, max_bytes: 4 * 1024 * 1024 }
+        RecordingSection {
+            enabled: true,
+            max_bytes: 4 * 1024 * 1024,
+        }
     }
 }
 
@@ -238,7 +242,10 @@ pub struct BusSection {
 
 impl Default for BusSection {
     fn default() -> Self {
-        BusSection { capacity: 65_536, sink_capacity: 4096 }
+        BusSection {
+            capacity: 65_536,
+            sink_capacity: 4096,
+        }
     }
 }
 
@@ -247,13 +254,20 @@ impl Config {
     /// `env`. Unknown keys, in the file or the environment, are errors naming the key.
     pub fn load(path: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Config> {
         let text = match path {
-            Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read config file {}", p.display()))?,
+            Some(p) => std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read config file {}", p.display()))?,
             None => String::new(),
         };
-        let mut table: toml::Table = toml::from_str(&text)
-            .with_context(|| format!("invalid TOML in {}", path.map_or("<defaults>".into(), |p| p.display().to_string())))?;
+        let mut table: toml::Table = toml::from_str(&text).with_context(|| {
+            format!(
+                "invalid TOML in {}",
+                path.map_or("<defaults>".into(), |p| p.display().to_string())
+            )
+        })?;
         for (name, value) in env {
-            let Some(rest) = name.strip_prefix("MIRAGEPOT_") else { continue };
+            let Some(rest) = name.strip_prefix("MIRAGEPOT_") else {
+                continue;
+            };
             if rest == "CONFIG" || rest.starts_with("TEST_") {
                 continue;
             }
@@ -265,7 +279,9 @@ impl Config {
                 .ok()
                 .and_then(|mut t| t.remove("v"))
                 .unwrap_or_else(|| toml::Value::String(value.clone()));
-            let entry = table.entry(section.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
             match entry {
                 toml::Value::Table(t) => {
                     t.insert(key, parsed);
@@ -275,7 +291,9 @@ impl Config {
         }
         let cfg: Config = toml::Value::Table(table)
             .try_into()
-            .map_err(|e: toml::de::Error| anyhow::anyhow!("invalid configuration: {}", e.message()))?;
+            .map_err(|e: toml::de::Error| {
+                anyhow::anyhow!("invalid configuration: {}", e.message())
+            })?;
         cfg.validate()?;
         Ok(cfg)
     }
@@ -286,7 +304,10 @@ impl Config {
             bail!("sensor.name must not be empty");
         }
         if self.persona.name != "debian12" {
-            bail!("persona.name: unknown persona {:?} (available: debian12)", self.persona.name);
+            bail!(
+                "persona.name: unknown persona {:?} (available: debian12)",
+                self.persona.name
+            );
         }
         if self.auth.accept == AcceptMode::List && self.auth.credentials.is_empty() {
             bail!("auth.credentials must list user:password pairs when auth.accept = \"list\"");
@@ -309,7 +330,10 @@ impl Config {
     /// The store URL in force.
     pub fn store_url(&self) -> String {
         if self.store.url.is_empty() {
-            format!("sqlite://{}", self.sensor.data_dir.join("miragepot.db").display())
+            format!(
+                "sqlite://{}",
+                self.sensor.data_dir.join("miragepot.db").display()
+            )
         } else {
             self.store.url.clone()
         }
@@ -330,12 +354,16 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn example_file_parses_to_the_defaults() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/miragepot.example.toml");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/miragepot.example.toml");
         let cfg = Config::load(Some(&path), &BTreeMap::new()).unwrap();
         assert_eq!(cfg, Config::default());
     }
@@ -345,29 +373,61 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.toml");
         std::fs::write(&p, "[ssh]\nlisten = \"127.0.0.1:22\"\nlsten = 1\n").unwrap();
-        let err = format!("{:#}", Config::load(Some(&p), &BTreeMap::new()).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load(Some(&p), &BTreeMap::new()).unwrap_err()
+        );
         assert!(err.contains("lsten"), "{err}");
         std::fs::write(&p, "[shel]\n").unwrap();
-        let err = format!("{:#}", Config::load(Some(&p), &BTreeMap::new()).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load(Some(&p), &BTreeMap::new()).unwrap_err()
+        );
         assert!(err.contains("shel"), "{err}");
     }
 
     #[test]
     fn env_overrides_apply_and_are_checked() {
-        let cfg = Config::load(None, &env(&[("MIRAGEPOT_SSH_LISTEN", "127.0.0.1:2200"), ("MIRAGEPOT_SSH_MAX_CONNECTIONS", "7"), ("MIRAGEPOT_SENSOR_NAME", "s1")])).unwrap();
+        let cfg = Config::load(
+            None,
+            &env(&[
+                ("MIRAGEPOT_SSH_LISTEN", "127.0.0.1:2200"),
+                ("MIRAGEPOT_SSH_MAX_CONNECTIONS", "7"),
+                ("MIRAGEPOT_SENSOR_NAME", "s1"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(cfg.ssh.listen, "127.0.0.1:2200".parse().unwrap());
         assert_eq!(cfg.ssh.max_connections, 7);
         assert_eq!(cfg.sensor.name, "s1");
-        let err = format!("{:#}", Config::load(None, &env(&[("MIRAGEPOT_SSH_LISTN", "x")])).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load(None, &env(&[("MIRAGEPOT_SSH_LISTN", "x")])).unwrap_err()
+        );
         assert!(err.contains("listn"), "{err}");
-        assert!(Config::load(None, &env(&[("MIRAGEPOT_CONFIG", "x"), ("MIRAGEPOT_TEST_POSTGRES_URL", "y")])).is_ok());
+        assert!(
+            Config::load(
+                None,
+                &env(&[
+                    ("MIRAGEPOT_CONFIG", "x"),
+                    ("MIRAGEPOT_TEST_POSTGRES_URL", "y")
+                ])
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let err = format!("{:#}", Config::load(None, &env(&[("MIRAGEPOT_STORE_URL", "mysql://x")])).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load(None, &env(&[("MIRAGEPOT_STORE_URL", "mysql://x")])).unwrap_err()
+        );
         assert!(err.contains("store.url"), "{err}");
-        let err = format!("{:#}", Config::load(None, &env(&[("MIRAGEPOT_AUTH_ACCEPT", "list")])).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load(None, &env(&[("MIRAGEPOT_AUTH_ACCEPT", "list")])).unwrap_err()
+        );
         assert!(err.contains("credentials"), "{err}");
     }
 }

@@ -49,16 +49,18 @@ enum Cmd {
 }
 
 fn env_map() -> BTreeMap<String, String> {
-    std::env::vars().filter(|(k, _)| k.starts_with("MIRAGEPOT_")).collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("MIRAGEPOT_"))
+        .collect()
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res: Result<()> = match cli.command {
-        Cmd::Serve { config } => {
-            Config::load(config.as_deref(), &env_map()).and_then(serve::run)
+        Cmd::Serve { config } => Config::load(config.as_deref(), &env_map()).and_then(serve::run),
+        Cmd::Check { config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| serve::check(&c))
         }
-        Cmd::Check { config } => Config::load(config.as_deref(), &env_map()).and_then(|c| serve::check(&c)),
         Cmd::Replay { file, config } => {
             Config::load(config.as_deref(), &env_map()).and_then(|c| replay::run(&c, &file))
         }

@@ -17,10 +17,16 @@ use crate::serve::{persona_for, shell_limits};
 pub fn run(cfg: &Config, file: &Path) -> Result<()> {
     let mut text = String::new();
     if file == Path::new("-") {
-        std::io::stdin().take(16 << 20).read_to_string(&mut text).context("cannot read stdin")?;
+        std::io::stdin()
+            .take(16 << 20)
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
     } else {
-        let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-        f.take(16 << 20).read_to_string(&mut text).with_context(|| format!("cannot read {}", file.display()))?;
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+        f.take(16 << 20)
+            .read_to_string(&mut text)
+            .with_context(|| format!("cannot read {}", file.display()))?;
     }
     let persona = Arc::new(persona_for(cfg));
     let now = OffsetDateTime::now_utc();

@@ -70,7 +70,12 @@ fn redact_url(url: &str) -> String {
         (Some(s), Some(at)) if at > s => {
             let userinfo = url.get(s + 3..at).unwrap_or("");
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{}:***{}", url.get(..s + 3).unwrap_or(""), user, url.get(at..).unwrap_or(""))
+            format!(
+                "{}{}:***{}",
+                url.get(..s + 3).unwrap_or(""),
+                user,
+                url.get(at..).unwrap_or("")
+            )
         }
         _ => url.to_string(),
     }
@@ -85,7 +90,10 @@ fn write_stats(data_dir: &Path, stats: &BusStats, active: usize, refused: u64) {
     if let Some(obj) = snap.as_object_mut() {
         obj.insert("active_connections".into(), active.into());
         obj.insert("refused_connections".into(), refused.into());
-        obj.insert("updated".into(), time::OffsetDateTime::now_utc().unix_timestamp().into());
+        obj.insert(
+            "updated".into(),
+            time::OffsetDateTime::now_utc().unix_timestamp().into(),
+        );
     }
     if let Err(e) = std::fs::write(stats_path(data_dir), snap.to_string()) {
         tracing::warn!(error = %e, "Cannot write stats.json.");
@@ -95,11 +103,15 @@ fn write_stats(data_dir: &Path, stats: &BusStats, active: usize, refused: u64) {
 fn init_tracing(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn create_data_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data dir {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data dir {}", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -111,7 +123,14 @@ fn create_data_dir(dir: &Path) -> Result<()> {
 /// `miragepot serve`.
 pub fn run(cfg: Config) -> Result<()> {
     init_tracing(&cfg.log.level);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    // One scheduler thread: sessions are many, short and cheap, and a single-threaded
+    // runtime avoids the cross-thread wake-ups that cost more CPU than the sessions
+    // themselves (measured: docs/architecture.md). The store and the JSON log do their
+    // blocking work on their own threads.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     rt.block_on(serve(cfg))
 }
 
@@ -121,7 +140,9 @@ async fn serve(cfg: Config) -> Result<()> {
     let keys = miragepot_ssh::hostkeys::load_or_create(&data_dir.join("hostkeys"))
         .context("cannot load or create host keys")?;
     let store_url = cfg.store_url();
-    let store = Store::open(&store_url).await.with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
+    let store = Store::open(&store_url)
+        .await
+        .with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(StoreSink::new(
         store,
         cfg.store.batch_size,
@@ -162,7 +183,9 @@ async fn serve(cfg: Config) -> Result<()> {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
-                let (a, r) = front.as_ref().map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
+                let (a, r) = front
+                    .as_ref()
+                    .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
                 write_stats(&dir, &stats, a, r);
             }
         })
@@ -174,7 +197,9 @@ async fn serve(cfg: Config) -> Result<()> {
         let _ = s.await;
     }
     stats_task.abort();
-    let (a, r) = front_ref.as_ref().map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
+    let (a, r) = front_ref
+        .as_ref()
+        .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
     drop(front_ref);
     pipeline.finish().await;
     write_stats(&data_dir, &stats, a, r);
@@ -211,7 +236,10 @@ pub fn check(cfg: &Config) -> Result<()> {
     println!("sensor:        {}", cfg.sensor.name);
     println!("data dir:      {}", cfg.sensor.data_dir.display());
     if cfg.ssh.enabled {
-        println!("ssh:           listening on {} (max {} connections)", cfg.ssh.listen, cfg.ssh.max_connections);
+        println!(
+            "ssh:           listening on {} (max {} connections)",
+            cfg.ssh.listen, cfg.ssh.max_connections
+        );
     } else {
         println!("ssh:           disabled");
     }
@@ -223,8 +251,18 @@ pub fn check(cfg: &Config) -> Result<()> {
         }
     );
     println!("store:         {}", redact_url(&cfg.store_url()));
-    println!("json log:      {}", if cfg.log.json { cfg.json_path().display().to_string() } else { "off".into() });
-    println!("recordings:    {}", if cfg.recording.enabled { "on" } else { "off" });
+    println!(
+        "json log:      {}",
+        if cfg.log.json {
+            cfg.json_path().display().to_string()
+        } else {
+            "off".into()
+        }
+    );
+    println!(
+        "recordings:    {}",
+        if cfg.recording.enabled { "on" } else { "off" }
+    );
     println!(
         "persona:       {} ({}, host {}, {} filesystem objects, {} packages)",
         persona.name,
@@ -236,7 +274,11 @@ pub fn check(cfg: &Config) -> Result<()> {
     let keys = cfg.sensor.data_dir.join("hostkeys");
     println!(
         "host keys:     {}",
-        if keys.join("ssh_host_ed25519_key").exists() { format!("{} (present)", keys.display()) } else { format!("{} (created on first start)", keys.display()) }
+        if keys.join("ssh_host_ed25519_key").exists() {
+            format!("{} (present)", keys.display())
+        } else {
+            format!("{} (created on first start)", keys.display())
+        }
     );
     match std::fs::read_to_string(stats_path(&cfg.sensor.data_dir)) {
         Ok(s) => println!("last run:      {s}"),
@@ -251,7 +293,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords_in_urls() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }
 }

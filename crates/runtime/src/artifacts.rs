@@ -38,7 +38,10 @@ impl ArtifactStore {
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(sha);
         }
-        let io = |source| RuntimeError::Io { path: path.display().to_string(), source };
+        let io = |source| RuntimeError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         let tmp = self.dir.join(format!(".{sha}.{}", rand::random::<u32>()));
         let mut opts = tokio::fs::OpenOptions::new();
@@ -72,8 +75,14 @@ mod tests {
         let h1 = s.put(b"hello").await.unwrap();
         let h2 = s.put(b"hello").await.unwrap();
         assert_eq!(h1, h2);
-        assert_eq!(h1, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-        assert_eq!(std::fs::read(dir.path().join("a").join(&h1)).unwrap(), b"hello");
+        assert_eq!(
+            h1,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("a").join(&h1)).unwrap(),
+            b"hello"
+        );
         assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
     }
 }

@@ -73,7 +73,11 @@ impl EventBus {
             Err(mpsc::error::TrySendError::Full(ev)) => {
                 let n = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
                 if n.is_power_of_two() {
-                    tracing::warn!(dropped = n, kind = ev.type_name(), "Event bus full; dropping events.");
+                    tracing::warn!(
+                        dropped = n,
+                        kind = ev.type_name(),
+                        "Event bus full; dropping events."
+                    );
                 }
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {
@@ -105,7 +109,11 @@ pub struct Pipeline {
 impl Pipeline {
     /// Starts the dispatcher and one task per sink. `capacity` bounds the bus; each sink queue
     /// holds `sink_capacity` events.
-    pub fn start(sinks: Vec<Box<dyn Sink>>, capacity: usize, sink_capacity: usize) -> (EventBus, Pipeline) {
+    pub fn start(
+        sinks: Vec<Box<dyn Sink>>,
+        capacity: usize,
+        sink_capacity: usize,
+    ) -> (EventBus, Pipeline) {
         let stats = Arc::new(BusStats::default());
         let (tx, mut rx) = mpsc::channel::<Event>(capacity.max(1));
         let (live, _) = broadcast::channel(1024);
@@ -138,7 +146,10 @@ impl Pipeline {
                 for (name, s) in &senders {
                     if s.send((*ev).clone()).await.is_err() {
                         st.sink_failed.fetch_add(1, Ordering::Relaxed);
-                        tracing::error!(sink = name, "Sink stopped; an event could not be delivered.");
+                        tracing::error!(
+                            sink = name,
+                            "Sink stopped; an event could not be delivered."
+                        );
                     } else {
                         st.dispatched.fetch_add(1, Ordering::Relaxed);
                     }
@@ -147,8 +158,17 @@ impl Pipeline {
             }
         });
         (
-            EventBus { tx, stats: Arc::clone(&stats), live },
-            Pipeline { dispatcher, close: Some(close_tx), sinks: tasks, stats },
+            EventBus {
+                tx,
+                stats: Arc::clone(&stats),
+                live,
+            },
+            Pipeline {
+                dispatcher,
+                close: Some(close_tx),
+                sinks: tasks,
+                stats,
+            },
         )
     }
 
@@ -213,7 +233,10 @@ mod tests {
     #[tokio::test]
     async fn accepted_events_all_arrive_and_overflow_is_counted() {
         let got = Arc::new(Mutex::new(Vec::new()));
-        let slow = Box::new(Collect(Arc::clone(&got), std::time::Duration::from_millis(1)));
+        let slow = Box::new(Collect(
+            Arc::clone(&got),
+            std::time::Duration::from_millis(1),
+        ));
         let (bus, pipe) = Pipeline::start(vec![slow], 16, 4);
         for i in 0..1000 {
             bus.publish(ev(i));
@@ -223,8 +246,19 @@ mod tests {
         bus.publish(ev(5000));
         let accepted = stats.accepted.load(Ordering::Relaxed);
         let dropped = stats.dropped.load(Ordering::Relaxed);
-        assert_eq!(accepted + dropped, 1001, "a publish after finish counts as dropped");
-        assert!(dropped > 0, "publish must not wait for a slow sink: it drops and counts");
-        assert_eq!(got.lock().unwrap().len() as u64, accepted, "every accepted event arrives");
+        assert_eq!(
+            accepted + dropped,
+            1001,
+            "a publish after finish counts as dropped"
+        );
+        assert!(
+            dropped > 0,
+            "publish must not wait for a slow sink: it drops and counts"
+        );
+        assert_eq!(
+            got.lock().unwrap().len() as u64,
+            accepted,
+            "every accepted event arrives"
+        );
     }
 }

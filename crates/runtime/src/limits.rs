@@ -20,7 +20,11 @@ pub struct ConnectionLimiter {
 impl ConnectionLimiter {
     /// A limiter allowing `max` concurrent connections.
     pub fn new(max: usize) -> Self {
-        ConnectionLimiter { sem: Arc::new(Semaphore::new(max)), max, refused: Arc::default() }
+        ConnectionLimiter {
+            sem: Arc::new(Semaphore::new(max)),
+            max,
+            refused: Arc::default(),
+        }
     }
 
     /// A permit for one more connection, or `None` (counted) when the cap is reached.

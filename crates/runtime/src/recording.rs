@@ -27,7 +27,12 @@ impl Recorder {
         });
         let mut buf = header.to_string().into_bytes();
         buf.push(b'\n');
-        Recorder { started: Instant::now(), buf, max_bytes, truncated: false }
+        Recorder {
+            started: Instant::now(),
+            buf,
+            max_bytes,
+            truncated: false,
+        }
     }
 
     fn event(&mut self, code: &str, data: &[u8]) {
@@ -35,7 +40,8 @@ impl Recorder {
             return;
         }
         let t = self.started.elapsed().as_secs_f64();
-        let line = serde_json::json!([(t * 1e6).round() / 1e6, code, String::from_utf8_lossy(data)]);
+        let line =
+            serde_json::json!([(t * 1e6).round() / 1e6, code, String::from_utf8_lossy(data)]);
         let mut bytes = line.to_string().into_bytes();
         bytes.push(b'\n');
         if self.buf.len() + bytes.len() > self.max_bytes {

@@ -41,7 +41,11 @@ pub struct DataDirs {
 impl DataDirs {
     /// The standard layout under `root`.
     pub fn under(root: PathBuf) -> Self {
-        DataDirs { recordings: root.join("recordings"), artifacts: root.join("artifacts"), root }
+        DataDirs {
+            recordings: root.join("recordings"),
+            artifacts: root.join("artifacts"),
+            root,
+        }
     }
 }
 
@@ -99,7 +103,9 @@ pub struct SessionDriver {
 
 impl std::fmt::Debug for SessionDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionDriver").field("session", &self.ctx.session).finish()
+        f.debug_struct("SessionDriver")
+            .field("session", &self.ctx.session)
+            .finish()
     }
 }
 
@@ -109,7 +115,12 @@ fn now() -> OffsetDateTime {
 
 impl SessionDriver {
     /// Starts a session for a connection from `peer` to `local`, emitting `session_start`.
-    pub fn new(services: Arc<Services>, peer: SocketAddr, local: SocketAddr, protocol: Protocol) -> Self {
+    pub fn new(
+        services: Arc<Services>,
+        peer: SocketAddr,
+        local: SocketAddr,
+        protocol: Protocol,
+    ) -> Self {
         let start_ts = now();
         let ctx = SessionContext {
             sensor: services.sensor.clone(),
@@ -130,7 +141,11 @@ impl SessionDriver {
             input_mode: InputMode::Interactive,
             uploads: Vec::new(),
         };
-        d.emit(EventKind::SessionStart { protocol, dst_ip: local.ip(), dst_port: local.port() });
+        d.emit(EventKind::SessionStart {
+            protocol,
+            dst_ip: local.ip(),
+            dst_port: local.port(),
+        });
         d
     }
 
@@ -161,13 +176,24 @@ impl SessionDriver {
 
     /// A pty was requested.
     pub fn pty_request(&mut self, term: &str, cols: u32, rows: u32) {
-        self.emit(EventKind::PtyRequest { term: term.to_string(), cols, rows });
-        self.pty = Some(PtyInfo { term: term.to_string(), cols, rows });
+        self.emit(EventKind::PtyRequest {
+            term: term.to_string(),
+            cols,
+            rows,
+        });
+        self.pty = Some(PtyInfo {
+            term: term.to_string(),
+            cols,
+            rows,
+        });
     }
 
     /// An environment variable was sent.
     pub fn env_request(&mut self, name: &str, value: &str) {
-        self.emit(EventKind::EnvRequest { name: name.to_string(), value: value.to_string() });
+        self.emit(EventKind::EnvRequest {
+            name: name.to_string(),
+            value: value.to_string(),
+        });
         if self.env.len() < 64 {
             self.env.push((name.to_string(), value.to_string()));
         }
@@ -207,7 +233,11 @@ impl SessionDriver {
         self.emit(EventKind::ShellStart { pty: pty.is_some() });
         self.input_mode = InputMode::Interactive;
         let mode = match &pty {
-            Some(p) => Mode::Pty { term: p.term.clone(), cols: p.cols, rows: p.rows },
+            Some(p) => Mode::Pty {
+                term: p.term.clone(),
+                cols: p.cols,
+                rows: p.rows,
+            },
             None => Mode::Pipe,
         };
         let mut shell = self.make_shell(mode);
@@ -230,14 +260,18 @@ impl SessionDriver {
         if let Some(r) = self.recorder.as_mut() {
             r.input(bytes);
         }
-        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let Some(shell) = self.shell.as_mut() else {
+            return Output::default();
+        };
         let step = shell.feed(bytes, now());
         self.handle(step)
     }
 
     /// The client closed stdin of a pty-less shell: bash reaches end of input and exits.
     pub fn stdin_eof(&mut self) -> Output {
-        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let Some(shell) = self.shell.as_mut() else {
+            return Output::default();
+        };
         let step = shell.eof(now());
         self.handle(step)
     }
@@ -248,7 +282,9 @@ impl SessionDriver {
         if self.shell.is_none() {
             self.shell = Some(self.make_shell(Mode::Exec));
         }
-        let Some(shell) = self.shell.as_mut() else { return Output::default() };
+        let Some(shell) = self.shell.as_mut() else {
+            return Output::default();
+        };
         let step = shell.exec(command, now());
         self.handle(step)
     }
@@ -256,24 +292,32 @@ impl SessionDriver {
     fn handle(&mut self, step: Step) -> Output {
         for obs in step.observations {
             let kind = match obs {
-                Observation::CommandInput { line } => {
-                    EventKind::CommandInput { input: line, mode: self.input_mode }
-                }
-                Observation::CommandResult { line, output, truncated, exit_code } => {
-                    EventKind::CommandResult {
-                        input: line,
-                        output: String::from_utf8_lossy(&output).into_owned(),
-                        exit_code,
-                        output_truncated: truncated,
-                    }
-                }
+                Observation::CommandInput { line } => EventKind::CommandInput {
+                    input: line,
+                    mode: self.input_mode,
+                },
+                Observation::CommandResult {
+                    line,
+                    output,
+                    truncated,
+                    exit_code,
+                } => EventKind::CommandResult {
+                    input: line,
+                    output: String::from_utf8_lossy(&output).into_owned(),
+                    exit_code,
+                    output_truncated: truncated,
+                },
             };
             self.emit(kind);
         }
         if let Some(r) = self.recorder.as_mut() {
             r.output(&step.out);
         }
-        Output { out: step.out, err: step.err, exit: step.exit }
+        Output {
+            out: step.out,
+            err: step.err,
+            exit: step.exit,
+        }
     }
 
     /// Runs `f` on the session's filesystem (SFTP), creating the shell state if needed.
@@ -296,11 +340,20 @@ impl SessionDriver {
 
     /// The user's home directory (SFTP's starting directory).
     pub fn home(&self) -> String {
-        self.services.persona.user(&self.user).map_or_else(|| "/root".into(), |u| u.home.clone())
+        self.services
+            .persona
+            .user(&self.user)
+            .map_or_else(|| "/root".into(), |u| u.home.clone())
     }
 
     /// An upload finished: stores its bytes and emits `file_uploaded`.
-    pub async fn file_uploaded(services: &Arc<Services>, ctx: &SessionContext, path: &str, bytes: &[u8], via: UploadVia) {
+    pub async fn file_uploaded(
+        services: &Arc<Services>,
+        ctx: &SessionContext,
+        path: &str,
+        bytes: &[u8],
+        via: UploadVia,
+    ) {
         let store = ArtifactStore::new(services.dirs.artifacts.clone());
         let sha = match store.put(bytes).await {
             Ok(s) => s,
@@ -311,14 +364,20 @@ impl SessionDriver {
         };
         services.bus.publish(ctx.event(
             now(),
-            EventKind::FileUploaded { path: path.to_string(), size: bytes.len() as u64, sha256: sha, via },
+            EventKind::FileUploaded {
+                path: path.to_string(),
+                size: bytes.len() as u64,
+                sha256: sha,
+                via,
+            },
         ));
     }
 
     /// Notes that `path` was uploaded (so `finish` does not report it again as written).
     pub fn note_upload(&mut self, path: &str, sha256: &str, size: u64) {
         if self.uploads.len() < 10_000 {
-            self.uploads.push((path.to_string(), sha256.to_string(), size));
+            self.uploads
+                .push((path.to_string(), sha256.to_string(), size));
         }
     }
 
@@ -340,7 +399,11 @@ impl SessionDriver {
                 if let Err(e) = store.put(&bytes).await {
                     tracing::error!(error = %e, "Cannot store an artifact.");
                 }
-                self.emit(EventKind::FileWritten { path, size: bytes.len() as u64, sha256: sha });
+                self.emit(EventKind::FileWritten {
+                    path,
+                    size: bytes.len() as u64,
+                    sha256: sha,
+                });
             }
         }
         if let Some(rec) = self.recorder.take() {
@@ -359,10 +422,15 @@ impl SessionDriver {
                     size: bytes.len() as u64,
                     duration_ms,
                 }),
-                Err(e) => tracing::error!(path = %path.display(), error = %e, "Cannot write a recording."),
+                Err(e) => {
+                    tracing::error!(path = %path.display(), error = %e, "Cannot write a recording.")
+                }
             }
         }
         let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.emit(EventKind::SessionEnd { reason, duration_ms });
+        self.emit(EventKind::SessionEnd {
+            reason,
+            duration_ms,
+        });
     }
 }

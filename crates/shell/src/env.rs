@@ -43,7 +43,8 @@ impl Env {
         }
         env.export("MAIL", &format!("/var/mail/{}", user.name));
         env.set("HOSTNAME", &persona.hostname);
-        env.set("PS1", if user.uid == 0 { "\\u@\\h:\\w\\$ " } else { "\\u@\\h:\\w\\$ " });
+        // Debian's skeleton .bashrc prompt; `\$` shows `#` for root and `$` otherwise.
+        env.set("PS1", "\\u@\\h:\\w\\$ ");
         env.set("IFS", " \t\n");
         env
     }
@@ -58,22 +59,36 @@ impl Env {
         match self.vars.get_mut(name) {
             Some(v) => v.value = value.to_string(),
             None => {
-                self.vars
-                    .insert(name.to_string(), Var { value: value.to_string(), exported: false });
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value: value.to_string(),
+                        exported: false,
+                    },
+                );
             }
         }
     }
 
     /// Sets and exports a variable.
     pub fn export(&mut self, name: &str, value: &str) {
-        self.vars.insert(name.to_string(), Var { value: value.to_string(), exported: true });
+        self.vars.insert(
+            name.to_string(),
+            Var {
+                value: value.to_string(),
+                exported: true,
+            },
+        );
     }
 
     /// Marks an existing (or empty) variable exported.
     pub fn mark_exported(&mut self, name: &str) {
         self.vars
             .entry(name.to_string())
-            .or_insert_with(|| Var { value: String::new(), exported: true })
+            .or_insert_with(|| Var {
+                value: String::new(),
+                exported: true,
+            })
             .exported = true;
     }
 
@@ -84,7 +99,10 @@ impl Env {
 
     /// Exported variables, sorted by name (what `env` prints).
     pub fn exported(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.as_str(), v.value.as_str()))
+        self.vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.as_str(), v.value.as_str()))
     }
 
     /// All variables, sorted by name (what `set` prints).

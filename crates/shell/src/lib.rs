@@ -10,16 +10,22 @@
 //! - [`env`]: shell variables.
 //! - [`output`]: capped output buffers.
 //! - [`commands`]: the command table, one unit struct per file.
+//! - [`shell`]: the session-facing shell (modes, prompt, observations) over the private
+//!   `interp` module, the bash interpreter.
 #![deny(missing_docs)]
 
 pub mod commands;
 pub mod env;
+mod interp;
 pub mod output;
 pub mod persona;
+pub mod shell;
+pub mod tty;
 
-pub use commands::{CmdCtx, Command, Rng, SessionInfo, COMMANDS};
+pub use commands::{COMMANDS, CmdCtx, Command, Rng, SessionInfo};
 pub use output::Output;
 pub use persona::{Persona, PersonaOverrides, User};
+pub use shell::{Mode, SessionConfig, Shell, ShellLimits, Step};
 
 /// Something the shell saw that the runtime turns into an event.
 #[derive(Debug, Clone, PartialEq, Eq)]

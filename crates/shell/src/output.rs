@@ -17,7 +17,11 @@ pub struct Output {
 impl Output {
     /// An empty buffer holding at most `cap` bytes.
     pub fn new(cap: usize) -> Self {
-        Output { buf: Vec::new(), cap, truncated: false }
+        Output {
+            buf: Vec::new(),
+            cap,
+            truncated: false,
+        }
     }
 
     /// Appends bytes, cutting at the cap.
@@ -26,7 +30,8 @@ impl Output {
         if bytes.len() > room {
             self.truncated = true;
         }
-        self.buf.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
+        self.buf
+            .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
     }
 
     /// Appends a string.

@@ -145,7 +145,10 @@ impl Persona {
 
     /// The default persona with operator overrides.
     pub fn debian12_with(o: &PersonaOverrides) -> Persona {
-        let hostname = o.hostname.clone().unwrap_or_else(|| "web-prod-02".to_string());
+        let hostname = o
+            .hostname
+            .clone()
+            .unwrap_or_else(|| "web-prod-02".to_string());
         let mut p = Persona {
             name: "debian12".into(),
             hostname,
@@ -170,7 +173,10 @@ impl Persona {
         };
         p.processes = default_processes();
         let image = BaseImage::from_manifest(embedded::MANIFEST, &|path| {
-            embedded::FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| Arc::from(*b))
+            embedded::FILES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, b)| Arc::from(*b))
         })
         .unwrap_or_else(|_| BaseBuilder::new(IMAGE_TIME).build());
         let mut b = BaseBuilder::from_image(image, IMAGE_TIME);
@@ -210,8 +216,11 @@ impl Persona {
                 n => format!("{n}:*:20148:0:99999:7:::\n"),
             })
             .collect();
-        let gshadow: String =
-            self.groups.iter().map(|g| format!("{}:*::{}\n", g.name, g.members.join(","))).collect();
+        let gshadow: String = self
+            .groups
+            .iter()
+            .map(|g| format!("{}:*::{}\n", g.name, g.members.join(",")))
+            .collect();
         b.file("/etc/passwd", 0o644, 0, 0, passwd.as_bytes())
             .file("/etc/group", 0o644, 0, 0, group.as_bytes())
             .file("/etc/shadow", 0o640, 0, 42, shadow.as_bytes())
@@ -350,7 +359,11 @@ tmpfs /run/user/0 tmpfs rw,nosuid,nodev,relatime,size=402560k,nr_inodes=100640,m
 
 fn file_or(path: &[u8]) -> &'static [u8] {
     let p = String::from_utf8_lossy(path);
-    embedded::FILES.iter().find(|(f, _)| *f == p).map(|(_, b)| *b).unwrap_or(b"")
+    embedded::FILES
+        .iter()
+        .find(|(f, _)| *f == p)
+        .map(|(_, b)| *b)
+        .unwrap_or(b"")
 }
 
 /// Parses `/etc/passwd` text; malformed lines are skipped.
@@ -411,7 +424,15 @@ fn parse_packages(text: &str) -> Vec<Package> {
 }
 
 fn default_processes() -> Vec<Process> {
-    let p = |pid: u32, ppid: u32, user: &str, vsz: u64, rss: u64, stat: &str, start: i64, cpu: u64, cmd: &str| Process {
+    let p = |pid: u32,
+             ppid: u32,
+             user: &str,
+             vsz: u64,
+             rss: u64,
+             stat: &str,
+             start: i64,
+             cpu: u64,
+             cmd: &str| Process {
         pid,
         ppid,
         user: user.into(),
@@ -446,14 +467,94 @@ fn default_processes() -> Vec<Process> {
         p(32, 2, "root", 0, 0, "SN", 0, 0, "[khugepaged]"),
         p(68, 2, "root", 0, 0, "S", 1, 0, "[kswapd0]"),
         p(182, 2, "root", 0, 0, "S", 2, 4, "[jbd2/vda1-8]"),
-        p(221, 1, "root", 48_268, 15_412, "Ss", 3, 9, "/lib/systemd/systemd-journald"),
-        p(248, 1, "root", 25_784, 6_236, "Ss", 3, 1, "/lib/systemd/systemd-udevd"),
-        p(402, 1, "systemd+", 90_172, 6_628, "Ssl", 4, 0, "/lib/systemd/systemd-timesyncd"),
-        p(445, 1, "root", 6_612, 2_680, "Ss", 5, 0, "/usr/sbin/cron -f"),
-        p(447, 1, "root", 222_352, 4_940, "Ssl", 5, 2, "/usr/sbin/rsyslogd -n -iNONE"),
-        p(450, 1, "root", 16_916, 7_896, "Ss", 5, 1, "/lib/systemd/systemd-logind"),
-        p(471, 1, "root", 5_876, 1_040, "Ss+", 5, 0, "/sbin/agetty -o -p -- \\u --noclear - linux"),
-        p(472, 1, "root", 15_432, 9_052, "Ss", 5, 3, "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"),
+        p(
+            221,
+            1,
+            "root",
+            48_268,
+            15_412,
+            "Ss",
+            3,
+            9,
+            "/lib/systemd/systemd-journald",
+        ),
+        p(
+            248,
+            1,
+            "root",
+            25_784,
+            6_236,
+            "Ss",
+            3,
+            1,
+            "/lib/systemd/systemd-udevd",
+        ),
+        p(
+            402,
+            1,
+            "systemd+",
+            90_172,
+            6_628,
+            "Ssl",
+            4,
+            0,
+            "/lib/systemd/systemd-timesyncd",
+        ),
+        p(
+            445,
+            1,
+            "root",
+            6_612,
+            2_680,
+            "Ss",
+            5,
+            0,
+            "/usr/sbin/cron -f",
+        ),
+        p(
+            447,
+            1,
+            "root",
+            222_352,
+            4_940,
+            "Ssl",
+            5,
+            2,
+            "/usr/sbin/rsyslogd -n -iNONE",
+        ),
+        p(
+            450,
+            1,
+            "root",
+            16_916,
+            7_896,
+            "Ss",
+            5,
+            1,
+            "/lib/systemd/systemd-logind",
+        ),
+        p(
+            471,
+            1,
+            "root",
+            5_876,
+            1_040,
+            "Ss+",
+            5,
+            0,
+            "/sbin/agetty -o -p -- \\u --noclear - linux",
+        ),
+        p(
+            472,
+            1,
+            "root",
+            15_432,
+            9_052,
+            "Ss",
+            5,
+            3,
+            "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups",
+        ),
     ]
 }
 
@@ -465,7 +566,14 @@ mod tests {
     fn debian12_has_its_core_files() {
         let p = Persona::debian12();
         let fs = p.new_fs();
-        for path in ["/etc/passwd", "/etc/shadow", "/proc/cpuinfo", "/dev/null", "/root", "/tmp"] {
+        for path in [
+            "/etc/passwd",
+            "/etc/shadow",
+            "/proc/cpuinfo",
+            "/dev/null",
+            "/root",
+            "/tmp",
+        ] {
             assert!(fs.exists("/", path), "{path} missing");
         }
         assert!(p.user("root").is_some());
@@ -475,7 +583,10 @@ mod tests {
 
     #[test]
     fn parsers_skip_garbage() {
-        assert_eq!(parse_passwd("bad\nroot:x:0:0:root:/root:/bin/bash\nx:y:z\n").len(), 1);
+        assert_eq!(
+            parse_passwd("bad\nroot:x:0:0:root:/root:/bin/bash\nx:y:z\n").len(),
+            1
+        );
         assert_eq!(parse_group("root:x:0:\nbad\nsudo:x:27:a,b\n").len(), 2);
     }
 }

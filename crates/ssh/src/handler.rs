@@ -56,7 +56,8 @@ pub type SharedConn = Arc<Mutex<ConnState>>;
 
 /// Locks the connection state; a poisoned lock (a panic elsewhere) still yields the state.
 pub fn lock(conn: &SharedConn) -> std::sync::MutexGuard<'_, ConnState> {
-    conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    conn.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The per-connection russh handler.
@@ -96,7 +97,9 @@ impl SshHandler {
         let handle = lock(&self.conn).handle.clone();
         if let Some(h) = handle {
             tokio::spawn(async move {
-                let _ = h.disconnect(russh::Disconnect::ProtocolError, msg, String::new()).await;
+                let _ = h
+                    .disconnect(russh::Disconnect::ProtocolError, msg, String::new())
+                    .await;
             });
         }
         false
@@ -110,7 +113,12 @@ impl SshHandler {
         });
     }
 
-    fn send(&self, channel: ChannelId, out: Output, session: &mut Session) -> Result<(), russh::Error> {
+    fn send(
+        &self,
+        channel: ChannelId,
+        out: Output,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
         if !out.out.is_empty() {
             session.data(channel, out.out)?;
         }
@@ -206,7 +214,12 @@ impl russh::server::Handler for SshHandler {
     ) -> Result<(), Self::Error> {
         if self.channels.len() >= 10 {
             // sshd's MaxSessions default.
-            reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+            reply
+                .reject(ChannelOpenFailure::Other {
+                    code: 1,
+                    reason: OPEN_FAILED.into(),
+                })
+                .await;
             return Ok(());
         }
         self.channels.insert(channel.id(), channel);
@@ -231,7 +244,12 @@ impl russh::server::Handler for SshHandler {
             origin_host: Some(origin_host.to_string()),
             origin_port: Some(origin_port),
         });
-        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        reply
+            .reject(ChannelOpenFailure::Other {
+                code: 1,
+                reason: OPEN_FAILED.into(),
+            })
+            .await;
         Ok(())
     }
 
@@ -249,7 +267,12 @@ impl russh::server::Handler for SshHandler {
             origin_host: None,
             origin_port: None,
         });
-        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        reply
+            .reject(ChannelOpenFailure::Other {
+                code: 1,
+                reason: OPEN_FAILED.into(),
+            })
+            .await;
         Ok(())
     }
 
@@ -268,11 +291,21 @@ impl russh::server::Handler for SshHandler {
             origin_host: Some(origin_host.to_string()),
             origin_port: Some(origin_port),
         });
-        reply.reject(ChannelOpenFailure::Other { code: 1, reason: OPEN_FAILED.into() }).await;
+        reply
+            .reject(ChannelOpenFailure::Other {
+                code: 1,
+                reason: OPEN_FAILED.into(),
+            })
+            .await;
         Ok(())
     }
 
-    async fn tcpip_forward(&mut self, address: &str, port: &mut u32, _session: &mut Session) -> Result<bool, Self::Error> {
+    async fn tcpip_forward(
+        &mut self,
+        address: &str,
+        port: &mut u32,
+        _session: &mut Session,
+    ) -> Result<bool, Self::Error> {
         self.emit(EventKind::ForwardRequest {
             kind: ForwardKind::TcpipForward,
             host: Some(address.to_string()),
@@ -302,7 +335,11 @@ impl russh::server::Handler for SshHandler {
         session.channel_failure(channel)
     }
 
-    async fn agent_request(&mut self, _channel: ChannelId, _session: &mut Session) -> Result<bool, Self::Error> {
+    async fn agent_request(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<bool, Self::Error> {
         self.emit(EventKind::ForwardRequest {
             kind: ForwardKind::Agent,
             host: None,
@@ -327,7 +364,10 @@ impl russh::server::Handler for SshHandler {
         let term = term.chars().take(64).collect::<String>();
         // A client whose own stdin is no terminal (`ssh -tt` from a script) sends 0x0; the
         // kernel's pty then reports 0 columns and programs fall back to 80x24.
-        let (cols, rows) = (if cols == 0 { 80 } else { cols }, if rows == 0 { 24 } else { rows });
+        let (cols, rows) = (
+            if cols == 0 { 80 } else { cols },
+            if rows == 0 { 24 } else { rows },
+        );
         self.with_driver(|d| d.pty_request(&term, cols.clamp(1, 1000), rows.clamp(1, 1000)));
         self.pty_channels.push(channel);
         session.channel_success(channel)
@@ -346,12 +386,19 @@ impl russh::server::Handler for SshHandler {
             if accepted {
                 d.env_request(&name, &value);
             } else {
-                d.emit(EventKind::EnvRequest { name: name.clone(), value: value.clone() });
+                d.emit(EventKind::EnvRequest {
+                    name: name.clone(),
+                    value: value.clone(),
+                });
             }
         });
         // sshd answers env requests without asking for a reply; when one is asked, it
         // reports failure for names outside AcceptEnv.
-        if accepted { session.channel_success(channel) } else { session.channel_failure(channel) }
+        if accepted {
+            session.channel_success(channel)
+        } else {
+            session.channel_failure(channel)
+        }
     }
 
     async fn window_change_request(
@@ -363,19 +410,31 @@ impl russh::server::Handler for SshHandler {
         _ph: u32,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (cols, rows) = (if cols == 0 { 80 } else { cols }, if rows == 0 { 24 } else { rows });
+        let (cols, rows) = (
+            if cols == 0 { 80 } else { cols },
+            if rows == 0 { 24 } else { rows },
+        );
         self.with_driver(|d| d.window_change(cols.clamp(1, 1000), rows.clamp(1, 1000)));
         Ok(())
     }
 
-    async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
         self.channels.remove(&channel);
         session.channel_success(channel)?;
         let out = self.with_driver(|d| d.start_shell()).unwrap_or_default();
         self.send(channel, out, session)
     }
 
-    async fn exec_request(&mut self, channel: ChannelId, data: &[u8], session: &mut Session) -> Result<(), Self::Error> {
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
         self.channels.remove(&channel);
         session.channel_success(channel)?;
         let line = String::from_utf8_lossy(data).into_owned();
@@ -390,19 +449,32 @@ impl russh::server::Handler for SshHandler {
         self.send(channel, out, session)
     }
 
-    async fn subsystem_request(&mut self, channel: ChannelId, name: &str, session: &mut Session) -> Result<(), Self::Error> {
-        if name == "sftp" {
-            if let Some(ch) = self.channels.remove(&channel) {
-                session.channel_success(channel)?;
-                crate::sftp::spawn_sftp(Arc::clone(&self.conn), ch);
-                return Ok(());
-            }
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name == "sftp"
+            && let Some(ch) = self.channels.remove(&channel)
+        {
+            session.channel_success(channel)?;
+            crate::sftp::spawn_sftp(Arc::clone(&self.conn), ch);
+            return Ok(());
         }
-        self.emit(EventKind::ChannelRequest { request: format!("subsystem:{name}"), accepted: false });
+        self.emit(EventKind::ChannelRequest {
+            request: format!("subsystem:{name}"),
+            accepted: false,
+        });
         session.channel_failure(channel)
     }
 
-    async fn data(&mut self, channel: ChannelId, data: &[u8], session: &mut Session) -> Result<(), Self::Error> {
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
         if crate::sftp::scp_data(self, channel, data, session)? {
             return Ok(());
         }
@@ -410,13 +482,19 @@ impl russh::server::Handler for SshHandler {
         self.send(channel, out, session)
     }
 
-    async fn channel_eof(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
         if crate::sftp::scp_eof(self, channel, session)? {
             return Ok(());
         }
         // EOF on a non-pty shell's stdin: bash reaches end of input and exits.
         if !self.pty_channels.contains(&channel) {
-            let out = self.with_driver(SessionDriver::stdin_eof).unwrap_or_default();
+            let out = self
+                .with_driver(SessionDriver::stdin_eof)
+                .unwrap_or_default();
             if out.exit.is_some() {
                 return self.send(channel, out, session);
             }
@@ -424,8 +502,16 @@ impl russh::server::Handler for SshHandler {
         Ok(())
     }
 
-    async fn signal(&mut self, _channel: ChannelId, signal: russh::Sig, _session: &mut Session) -> Result<(), Self::Error> {
-        self.emit(EventKind::ChannelRequest { request: format!("signal:{signal:?}"), accepted: false });
+    async fn signal(
+        &mut self,
+        _channel: ChannelId,
+        signal: russh::Sig,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.emit(EventKind::ChannelRequest {
+            request: format!("signal:{signal:?}"),
+            accepted: false,
+        });
         Ok(())
     }
 }

@@ -74,9 +74,15 @@ fn preferred() -> Preferred {
         ]
         .into(),
         key: vec![
-            Algorithm::Rsa { hash: Some(HashAlg::Sha512) },
-            Algorithm::Rsa { hash: Some(HashAlg::Sha256) },
-            Algorithm::Ecdsa { curve: EcdsaCurve::NistP256 },
+            Algorithm::Rsa {
+                hash: Some(HashAlg::Sha512),
+            },
+            Algorithm::Rsa {
+                hash: Some(HashAlg::Sha256),
+            },
+            Algorithm::Ecdsa {
+                curve: EcdsaCurve::NistP256,
+            },
             Algorithm::Ed25519,
         ]
         .into(),
@@ -131,7 +137,13 @@ impl SshFront {
         };
         let limiter = ConnectionLimiter::new(cfg.max_connections);
         let policy = Arc::new(cfg.auth.clone());
-        SshFront { cfg, russh: Arc::new(russh), services, limiter, policy }
+        SshFront {
+            cfg,
+            russh: Arc::new(russh),
+            services,
+            limiter,
+            policy,
+        }
     }
 
     /// The connection limiter (for status reporting).
@@ -141,7 +153,11 @@ impl SshFront {
 
     /// Accepts connections until `shutdown` turns true, then ends every session and waits
     /// for all of them to finish (each flushes its events).
-    pub async fn serve(self: Arc<Self>, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: TcpListener,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
         let mut tasks = JoinSet::new();
         loop {
             tokio::select! {
@@ -173,7 +189,12 @@ impl SshFront {
         while tasks.join_next().await.is_some() {}
     }
 
-    async fn connection(&self, mut stream: TcpStream, peer: SocketAddr, mut shutdown: watch::Receiver<bool>) {
+    async fn connection(
+        &self,
+        mut stream: TcpStream,
+        peer: SocketAddr,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
         let local = stream.local_addr().unwrap_or(self.cfg.listen);
         let _ = stream.set_nodelay(true);
         let driver = SessionDriver::new(Arc::clone(&self.services), peer, local, Protocol::Ssh);
@@ -181,12 +202,16 @@ impl SshFront {
         banner.extend_from_slice(b"\r\n");
         // sshd re-executes itself for every connection before it speaks: about 15 ms on the
         // reference host. Answering in 0.1 ms would single us out.
-        tokio::time::sleep(Duration::from_micros(12_000 + rand::random::<u64>() % 6_000)).await;
+        tokio::time::sleep(Duration::from_micros(
+            12_000 + rand::random::<u64>() % 6_000,
+        ))
+        .await;
         if stream.write_all(&banner).await.is_err() {
             driver.finish(EndReason::ClientClosed).await;
             return;
         }
-        let ident = tokio::time::timeout(self.cfg.login_grace, read_client_ident(&mut stream)).await;
+        let ident =
+            tokio::time::timeout(self.cfg.login_grace, read_client_ident(&mut stream)).await;
         let (line, replay) = match ident {
             Err(_) => {
                 driver.finish(EndReason::LoginGraceTimeout).await;
@@ -218,7 +243,10 @@ impl SshFront {
         tokio::time::sleep(Duration::from_micros(8_000 + rand::random::<u64>() % 5_000)).await;
         let ctx = driver.context().clone();
         let bus = self.services.bus.clone();
-        let conn: SharedConn = Arc::new(Mutex::new(ConnState { driver: Some(driver), ..ConnState::default() }));
+        let conn: SharedConn = Arc::new(Mutex::new(ConnState {
+            driver: Some(driver),
+            ..ConnState::default()
+        }));
         let (tap, kex_rx) = KexTap::new(stream, replay, banner.len());
         tokio::spawn(async move {
             if let Ok(k) = kex_rx.await {
@@ -278,7 +306,10 @@ impl SshFront {
         };
         let (driver, end) = {
             let mut st = lock(&conn);
-            (st.driver.take(), st.end_reason.or(reason).unwrap_or(EndReason::ClientClosed))
+            (
+                st.driver.take(),
+                st.end_reason.or(reason).unwrap_or(EndReason::ClientClosed),
+            )
         };
         if let Some(d) = driver {
             d.finish(end).await;

@@ -29,14 +29,28 @@ const MAX_HANDLES: usize = 64;
 
 /// Starts an SFTP server on the channel, over the connection's session filesystem.
 pub fn spawn_sftp(conn: SharedConn, channel: Channel<Msg>) {
-    let home = lock(&conn).driver.as_ref().map_or_else(|| "/root".to_string(), SessionDriver::home);
-    let handler = SftpHandler { conn, handles: HashMap::new(), next: 0, home };
+    let home = lock(&conn)
+        .driver
+        .as_ref()
+        .map_or_else(|| "/root".to_string(), SessionDriver::home);
+    let handler = SftpHandler {
+        conn,
+        handles: HashMap::new(),
+        next: 0,
+        home,
+    };
     tokio::spawn(russh_sftp::server::run(channel.into_stream(), handler));
 }
 
 enum OpenHandle {
-    File { path: String, buf: Vec<u8>, dirty: bool },
-    Dir { entries: Option<Vec<File>> },
+    File {
+        path: String,
+        buf: Vec<u8>,
+        dirty: bool,
+    },
+    Dir {
+        entries: Option<Vec<File>>,
+    },
 }
 
 struct SftpHandler {
@@ -47,7 +61,12 @@ struct SftpHandler {
 }
 
 fn status(id: u32, code: StatusCode, msg: &str) -> Status {
-    Status { id, status_code: code, error_message: msg.into(), language_tag: "en-US".into() }
+    Status {
+        id,
+        status_code: code,
+        error_message: msg.into(),
+        language_tag: "en-US".into(),
+    }
 }
 
 fn fs_code(e: FsError) -> StatusCode {
@@ -74,7 +93,10 @@ fn attrs_of(m: &Meta) -> FileAttributes {
 }
 
 impl SftpHandler {
-    fn with_fs<R>(&self, f: impl FnOnce(&mut miragepot_vfs::Fs, &miragepot_vfs::Ctx) -> R) -> Option<R> {
+    fn with_fs<R>(
+        &self,
+        f: impl FnOnce(&mut miragepot_vfs::Fs, &miragepot_vfs::Ctx) -> R,
+    ) -> Option<R> {
         let mut st = lock(&self.conn);
         st.driver.as_mut().map(|d| d.with_fs(f))
     }
@@ -121,11 +143,21 @@ impl russh_sftp::server::Handler for SftpHandler {
         StatusCode::OpUnsupported
     }
 
-    async fn init(&mut self, _version: u32, _ext: HashMap<String, String>) -> Result<Version, Self::Error> {
+    async fn init(
+        &mut self,
+        _version: u32,
+        _ext: HashMap<String, String>,
+    ) -> Result<Version, Self::Error> {
         Ok(Version::new())
     }
 
-    async fn open(&mut self, id: u32, filename: String, pflags: OpenFlags, _attrs: FileAttributes) -> Result<Handle, Self::Error> {
+    async fn open(
+        &mut self,
+        id: u32,
+        filename: String,
+        pflags: OpenFlags,
+        _attrs: FileAttributes,
+    ) -> Result<Handle, Self::Error> {
         let path = self.abs(&filename);
         let existing = self
             .with_fs(|fs, ctx| fs.read("/", &path, ctx, MAX_UPLOAD).map(|c| c.into_owned()))
@@ -143,7 +175,11 @@ impl russh_sftp::server::Handler for SftpHandler {
 
     async fn close(&mut self, id: u32, handle: String) -> Result<Status, Self::Error> {
         match self.handles.remove(&handle) {
-            Some(OpenHandle::File { path, buf, dirty: true }) => {
+            Some(OpenHandle::File {
+                path,
+                buf,
+                dirty: true,
+            }) => {
                 self.flush_file(path, buf).await?;
             }
             Some(_) => {}
@@ -152,7 +188,13 @@ impl russh_sftp::server::Handler for SftpHandler {
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
-    async fn read(&mut self, id: u32, handle: String, offset: u64, len: u32) -> Result<Data, Self::Error> {
+    async fn read(
+        &mut self,
+        id: u32,
+        handle: String,
+        offset: u64,
+        len: u32,
+    ) -> Result<Data, Self::Error> {
         let Some(OpenHandle::File { buf, .. }) = self.handles.get(&handle) else {
             return Err(StatusCode::Failure);
         };
@@ -161,10 +203,19 @@ impl russh_sftp::server::Handler for SftpHandler {
             return Err(StatusCode::Eof);
         }
         let end = start.saturating_add(len.min(65536) as usize).min(buf.len());
-        Ok(Data { id, data: buf.get(start..end).unwrap_or(&[]).to_vec() })
+        Ok(Data {
+            id,
+            data: buf.get(start..end).unwrap_or(&[]).to_vec(),
+        })
     }
 
-    async fn write(&mut self, id: u32, handle: String, offset: u64, data: Vec<u8>) -> Result<Status, Self::Error> {
+    async fn write(
+        &mut self,
+        id: u32,
+        handle: String,
+        offset: u64,
+        data: Vec<u8>,
+    ) -> Result<Status, Self::Error> {
         let Some(OpenHandle::File { buf, dirty, .. }) = self.handles.get_mut(&handle) else {
             return Err(StatusCode::Failure);
         };
@@ -185,22 +236,39 @@ impl russh_sftp::server::Handler for SftpHandler {
 
     async fn lstat(&mut self, id: u32, path: String) -> Result<Attrs, Self::Error> {
         let p = self.abs(&path);
-        let m = self.with_fs(|fs, _| fs.lstat("/", &p)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
-        Ok(Attrs { id, attrs: attrs_of(&m) })
+        let m = self
+            .with_fs(|fs, _| fs.lstat("/", &p))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
+        Ok(Attrs {
+            id,
+            attrs: attrs_of(&m),
+        })
     }
 
     async fn stat(&mut self, id: u32, path: String) -> Result<Attrs, Self::Error> {
         let p = self.abs(&path);
-        let m = self.with_fs(|fs, _| fs.stat("/", &p)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
-        Ok(Attrs { id, attrs: attrs_of(&m) })
+        let m = self
+            .with_fs(|fs, _| fs.stat("/", &p))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
+        Ok(Attrs {
+            id,
+            attrs: attrs_of(&m),
+        })
     }
 
     async fn fstat(&mut self, id: u32, handle: String) -> Result<Attrs, Self::Error> {
         match self.handles.get(&handle) {
             Some(OpenHandle::File { path, buf, .. }) => {
                 let (path, len) = (path.clone(), buf.len() as u64);
-                let m = self.with_fs(|fs, _| fs.stat("/", &path)).and_then(Result::ok);
-                let mut attrs = m.as_ref().map(attrs_of).unwrap_or_else(FileAttributes::empty);
+                let m = self
+                    .with_fs(|fs, _| fs.stat("/", &path))
+                    .and_then(Result::ok);
+                let mut attrs = m
+                    .as_ref()
+                    .map(attrs_of)
+                    .unwrap_or_else(FileAttributes::empty);
                 attrs.size = Some(len);
                 Ok(Attrs { id, attrs })
             }
@@ -208,7 +276,12 @@ impl russh_sftp::server::Handler for SftpHandler {
         }
     }
 
-    async fn setstat(&mut self, id: u32, path: String, attrs: FileAttributes) -> Result<Status, Self::Error> {
+    async fn setstat(
+        &mut self,
+        id: u32,
+        path: String,
+        attrs: FileAttributes,
+    ) -> Result<Status, Self::Error> {
         let p = self.abs(&path);
         if let Some(mode) = attrs.permissions {
             self.with_fs(|fs, ctx| fs.set_mode("/", &p, mode & 0o7777, ctx))
@@ -218,7 +291,12 @@ impl russh_sftp::server::Handler for SftpHandler {
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
-    async fn fsetstat(&mut self, id: u32, _handle: String, _attrs: FileAttributes) -> Result<Status, Self::Error> {
+    async fn fsetstat(
+        &mut self,
+        id: u32,
+        _handle: String,
+        _attrs: FileAttributes,
+    ) -> Result<Status, Self::Error> {
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
@@ -232,12 +310,22 @@ impl russh_sftp::server::Handler for SftpHandler {
             .into_iter()
             .take(10_000)
             .map(|e| File {
-                longname: format!("{} {:>3} {:<8} {:<8} {:>8} Jan  1 00:00 {}", e.meta.mode_string(), e.meta.nlink, e.meta.uid, e.meta.gid, e.meta.size, e.name),
+                longname: format!(
+                    "{} {:>3} {:<8} {:<8} {:>8} Jan  1 00:00 {}",
+                    e.meta.mode_string(),
+                    e.meta.nlink,
+                    e.meta.uid,
+                    e.meta.gid,
+                    e.meta.size,
+                    e.name
+                ),
                 filename: e.name,
                 attrs: attrs_of(&e.meta),
             })
             .collect();
-        let handle = self.new_handle(OpenHandle::Dir { entries: Some(files) })?;
+        let handle = self.new_handle(OpenHandle::Dir {
+            entries: Some(files),
+        })?;
         Ok(Handle { id, handle })
     }
 
@@ -253,43 +341,80 @@ impl russh_sftp::server::Handler for SftpHandler {
 
     async fn remove(&mut self, id: u32, filename: String) -> Result<Status, Self::Error> {
         let p = self.abs(&filename);
-        self.with_fs(|fs, ctx| fs.remove_file("/", &p, ctx)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
+        self.with_fs(|fs, ctx| fs.remove_file("/", &p, ctx))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
-    async fn mkdir(&mut self, id: u32, path: String, _attrs: FileAttributes) -> Result<Status, Self::Error> {
+    async fn mkdir(
+        &mut self,
+        id: u32,
+        path: String,
+        _attrs: FileAttributes,
+    ) -> Result<Status, Self::Error> {
         let p = self.abs(&path);
-        self.with_fs(|fs, ctx| fs.create_dir("/", &p, 0o755, ctx)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
+        self.with_fs(|fs, ctx| fs.create_dir("/", &p, 0o755, ctx))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
     async fn rmdir(&mut self, id: u32, path: String) -> Result<Status, Self::Error> {
         let p = self.abs(&path);
-        self.with_fs(|fs, ctx| fs.remove_dir("/", &p, ctx)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
+        self.with_fs(|fs, ctx| fs.remove_dir("/", &p, ctx))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
     async fn realpath(&mut self, id: u32, path: String) -> Result<Name, Self::Error> {
         let p = self.abs(&path);
-        let real = self.with_fs(|fs, _| fs.canonicalize("/", &p)).and_then(Result::ok).unwrap_or(p);
-        Ok(Name { id, files: vec![File::dummy(real)] })
+        let real = self
+            .with_fs(|fs, _| fs.canonicalize("/", &p))
+            .and_then(Result::ok)
+            .unwrap_or(p);
+        Ok(Name {
+            id,
+            files: vec![File::dummy(real)],
+        })
     }
 
-    async fn rename(&mut self, id: u32, oldpath: String, newpath: String) -> Result<Status, Self::Error> {
+    async fn rename(
+        &mut self,
+        id: u32,
+        oldpath: String,
+        newpath: String,
+    ) -> Result<Status, Self::Error> {
         let (a, b) = (self.abs(&oldpath), self.abs(&newpath));
-        self.with_fs(|fs, ctx| fs.rename("/", &a, &b, ctx)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
+        self.with_fs(|fs, ctx| fs.rename("/", &a, &b, ctx))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 
     async fn readlink(&mut self, id: u32, path: String) -> Result<Name, Self::Error> {
         let p = self.abs(&path);
-        let t = self.with_fs(|fs, _| fs.read_link("/", &p)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
-        Ok(Name { id, files: vec![File::dummy(t)] })
+        let t = self
+            .with_fs(|fs, _| fs.read_link("/", &p))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
+        Ok(Name {
+            id,
+            files: vec![File::dummy(t)],
+        })
     }
 
-    async fn symlink(&mut self, id: u32, linkpath: String, targetpath: String) -> Result<Status, Self::Error> {
+    async fn symlink(
+        &mut self,
+        id: u32,
+        linkpath: String,
+        targetpath: String,
+    ) -> Result<Status, Self::Error> {
         let l = self.abs(&linkpath);
-        self.with_fs(|fs, ctx| fs.symlink("/", &targetpath, &l, ctx)).unwrap_or(Err(FsError::NotFound)).map_err(fs_code)?;
+        self.with_fs(|fs, ctx| fs.symlink("/", &targetpath, &l, ctx))
+            .unwrap_or(Err(FsError::NotFound))
+            .map_err(fs_code)?;
         Ok(status(id, StatusCode::Ok, "Ok"))
     }
 }
@@ -309,18 +434,45 @@ pub struct ScpSink {
 }
 
 /// Starts an `scp -t` sink on an exec channel.
-pub fn start_scp_sink(h: &mut SshHandler, channel: ChannelId, line: &str, session: &mut Session) -> Result<(), russh::Error> {
-    let dest = line.split_whitespace().filter(|w| !w.starts_with('-')).nth(1).unwrap_or(".").to_string();
+pub fn start_scp_sink(
+    h: &mut SshHandler,
+    channel: ChannelId,
+    line: &str,
+    session: &mut Session,
+) -> Result<(), russh::Error> {
+    let dest = line
+        .split_whitespace()
+        .filter(|w| !w.starts_with('-'))
+        .nth(1)
+        .unwrap_or(".")
+        .to_string();
     h.emit_input(line);
-    let home = lock(&h.conn).driver.as_ref().map_or_else(|| "/root".to_string(), SessionDriver::home);
+    let home = lock(&h.conn)
+        .driver
+        .as_ref()
+        .map_or_else(|| "/root".to_string(), SessionDriver::home);
     let dest = miragepot_vfs::path::normalize(&home, &dest);
-    h.scp.insert(channel, ScpSink { dir_stack: vec![dest.clone()], dest, pending: Vec::new(), file: None, done: Vec::new(), failed: false });
+    h.scp.insert(
+        channel,
+        ScpSink {
+            dir_stack: vec![dest.clone()],
+            dest,
+            pending: Vec::new(),
+            file: None,
+            done: Vec::new(),
+            failed: false,
+        },
+    );
     session.data(channel, bytes::Bytes::from_static(b"\0"))
 }
 
 impl ScpSink {
     fn target(&self, name: &str, is_dir_dest: bool) -> String {
-        let top = self.dir_stack.last().cloned().unwrap_or_else(|| self.dest.clone());
+        let top = self
+            .dir_stack
+            .last()
+            .cloned()
+            .unwrap_or_else(|| self.dest.clone());
         if self.dir_stack.len() > 1 || is_dir_dest {
             miragepot_vfs::path::child(&top, name)
         } else {
@@ -330,8 +482,15 @@ impl ScpSink {
 }
 
 /// Feeds channel data to an scp sink, if the channel runs one. Returns whether it did.
-pub fn scp_data(h: &mut SshHandler, channel: ChannelId, data: &[u8], session: &mut Session) -> Result<bool, russh::Error> {
-    let Some(mut sink) = h.scp.remove(&channel) else { return Ok(false) };
+pub fn scp_data(
+    h: &mut SshHandler,
+    channel: ChannelId,
+    data: &[u8],
+    session: &mut Session,
+) -> Result<bool, russh::Error> {
+    let Some(mut sink) = h.scp.remove(&channel) else {
+        return Ok(false);
+    };
     sink.pending.extend_from_slice(data);
     let mut acks = 0usize;
     loop {
@@ -347,7 +506,9 @@ pub fn scp_data(h: &mut SshHandler, channel: ChannelId, data: &[u8], session: &m
             sink.pending.drain(..1);
             let p = path.clone();
             let bytes = got;
-            let res = lock(&h.conn).driver.as_mut().map(|d| d.with_fs(|fs, ctx| fs.write("/", &p, &bytes, WriteMode::Truncate, 0o644, ctx)));
+            let res = lock(&h.conn).driver.as_mut().map(|d| {
+                d.with_fs(|fs, ctx| fs.write("/", &p, &bytes, WriteMode::Truncate, 0o644, ctx))
+            });
             if matches!(res, Some(Ok(()))) {
                 sink.done.push((path, bytes));
             } else {
@@ -368,17 +529,31 @@ pub fn scp_data(h: &mut SshHandler, channel: ChannelId, data: &[u8], session: &m
         let is_dir_dest = lock(&h.conn)
             .driver
             .as_mut()
-            .map(|d| d.with_fs(|fs, _| fs.stat("/", &sink.dest).map(|m| m.is_dir()).unwrap_or(false)))
+            .map(|d| {
+                d.with_fs(|fs, _| {
+                    fs.stat("/", &sink.dest)
+                        .map(|m| m.is_dir())
+                        .unwrap_or(false)
+                })
+            })
             .unwrap_or(false);
         let mut parts = header.splitn(3, ' ');
         match header.chars().next() {
             Some('C') => {
                 let _mode = parts.next();
-                let size = parts.next().and_then(|s| s.parse::<usize>().ok()).unwrap_or(0);
+                let size = parts
+                    .next()
+                    .and_then(|s| s.parse::<usize>().ok())
+                    .unwrap_or(0);
                 let name = parts.next().unwrap_or("file").replace('/', "");
                 if size > MAX_UPLOAD {
                     sink.failed = true;
-                    session.data(channel, bytes::Bytes::from_static(b"\x02scp: write error: No space left on device\n"))?;
+                    session.data(
+                        channel,
+                        bytes::Bytes::from_static(
+                            b"\x02scp: write error: No space left on device\n",
+                        ),
+                    )?;
                     break;
                 }
                 sink.file = Some((sink.target(&name, is_dir_dest), size, Vec::new()));
@@ -414,13 +589,23 @@ pub fn scp_data(h: &mut SshHandler, channel: ChannelId, data: &[u8], session: &m
 }
 
 /// Client EOF on an scp channel: store the uploads, report, and close like scp does.
-pub fn scp_eof(h: &mut SshHandler, channel: ChannelId, session: &mut Session) -> Result<bool, russh::Error> {
-    let Some(sink) = h.scp.remove(&channel) else { return Ok(false) };
+pub fn scp_eof(
+    h: &mut SshHandler,
+    channel: ChannelId,
+    session: &mut Session,
+) -> Result<bool, russh::Error> {
+    let Some(sink) = h.scp.remove(&channel) else {
+        return Ok(false);
+    };
     let code = u32::from(sink.failed);
     let (services, ctx) = match lock(&h.conn).driver.as_mut() {
         Some(d) => {
             for (p, b) in &sink.done {
-                d.note_upload(p, &miragepot_runtime::artifacts::ArtifactStore::hash(b), b.len() as u64);
+                d.note_upload(
+                    p,
+                    &miragepot_runtime::artifacts::ArtifactStore::hash(b),
+                    b.len() as u64,
+                );
             }
             (Arc::clone(d.services()), d.context().clone())
         }

@@ -2,6 +2,17 @@
 //! client (`ssh` exec and `ssh -tt` pty, `sftp`, `scp -O`) and by a Rust SSH client (russh),
 //! then the events checked in SQLite and in the JSON log.
 
+// Test code: a failed expectation should panic with its message, and driving the real
+// binary and the OpenSSH client takes processes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 mod util;
 
 use std::sync::Arc;
@@ -17,7 +28,10 @@ fn exec_commands_answer_like_debian() {
     let mut s = Server::start();
     let (out, err, code) = ssh_exec(&s, "uname -a");
     assert_eq!(code, 0, "stderr: {err}");
-    assert!(out.starts_with("Linux web-prod-02 6.1.0-41-amd64 #1 SMP PREEMPT_DYNAMIC Debian"), "{out}");
+    assert!(
+        out.starts_with("Linux web-prod-02 6.1.0-41-amd64 #1 SMP PREEMPT_DYNAMIC Debian"),
+        "{out}"
+    );
     assert!(out.trim_end().ends_with("x86_64 GNU/Linux"), "{out}");
 
     let (out, _, code) = ssh_exec(&s, "cd /tmp; echo hi > a; cat a");
@@ -30,14 +44,25 @@ fn exec_commands_answer_like_debian() {
     assert!(
         out.lines().any(|l| {
             let c = cols(l);
-            c.len() == 9 && c[0] == "-rw-r--r--" && c[1] == "1" && c[2] == "root" && c[8] == "passwd"
+            c.len() == 9
+                && c[0] == "-rw-r--r--"
+                && c[1] == "1"
+                && c[2] == "root"
+                && c[8] == "passwd"
         }),
         "{out}"
     );
-    assert!(out.lines().any(|l| l.starts_with("drwxr-xr-x") && l.ends_with(" ssh")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("drwxr-xr-x") && l.ends_with(" ssh")),
+        "{out}"
+    );
 
     let (out, err, code) = ssh_exec(&s, "lockr -ia .ssh");
-    assert_eq!((out.as_str(), err.as_str(), code), ("", "bash: lockr: command not found\n", 127));
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "bash: line 1: lockr: command not found\n", 127)
+    );
 
     let (out, err, code) = ssh_exec(&s, BOT_ONE_LINER);
     assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
@@ -56,7 +81,10 @@ fn exec_commands_answer_like_debian() {
         .find(|e| e["type"] == "command_result" && e["input"] == "lockr -ia .ssh")
         .expect("command_result for lockr");
     assert_eq!(not_found["exit_code"], 127);
-    assert_eq!(not_found["output"], "bash: lockr: command not found\n");
+    assert_eq!(
+        not_found["output"],
+        "bash: line 1: lockr: command not found\n"
+    );
     // The bot's authorized_keys was captured as an artifact.
     let written = events
         .iter()
@@ -71,22 +99,36 @@ fn exec_commands_answer_like_debian() {
 fn interactive_pty_session_is_recorded() {
     let mut s = Server::start();
     let out = ssh_pty(&s, "uname -a\ncd /tmp\necho hi > a\ncat a\npwd\nexit\n");
-    assert!(out.contains("Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY"), "{out}");
+    assert!(
+        out.contains("Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY"),
+        "{out}"
+    );
     assert!(out.contains("root@web-prod-02:~# "), "{out}");
     assert!(out.contains("root@web-prod-02:/tmp# "), "{out}");
     assert!(out.contains("\rhi\r\n"), "{out}");
     assert!(out.contains("logout"), "{out}");
     s.stop();
     let events = s.json_events();
-    assert!(events.iter().any(|e| e["type"] == "pty_request" && e["cols"].as_u64().unwrap() > 0));
-    assert!(events.iter().any(|e| e["type"] == "shell_start" && e["pty"] == true));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "pty_request" && e["cols"].as_u64().unwrap() > 0)
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "shell_start" && e["pty"] == true)
+    );
     let cat = events
         .iter()
         .find(|e| e["type"] == "command_result" && e["input"] == "cat a")
         .expect("cat a result");
     assert_eq!(cat["output"], "hi\n");
     assert_eq!(cat["exit_code"], 0);
-    let rec = events.iter().find(|e| e["type"] == "session_recording_closed").expect("recording");
+    let rec = events
+        .iter()
+        .find(|e| e["type"] == "session_recording_closed")
+        .expect("recording");
     let path = s.data.path().join(rec["path"].as_str().unwrap());
     let cast = std::fs::read_to_string(path).unwrap();
     let header: serde_json::Value = serde_json::from_str(cast.lines().next().unwrap()).unwrap();
@@ -101,7 +143,11 @@ fn sftp_and_scp_uploads_land_in_the_session_and_the_artifact_store() {
     let payload: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&local, &payload).unwrap();
     let batch = s.data.path().join("batch.txt");
-    std::fs::write(&batch, format!("put {} /tmp/payload.bin\nls -l /tmp\n", local.display())).unwrap();
+    std::fs::write(
+        &batch,
+        format!("put {} /tmp/payload.bin\nls -l /tmp\n", local.display()),
+    )
+    .unwrap();
     let mut sftp = std::process::Command::new("sftp");
     let ssh = ssh_cmd(&s, "root", "123456");
     // Reuse the ssh options (askpass and all) for sftp.
@@ -110,7 +156,10 @@ fn sftp_and_scp_uploads_land_in_the_session_and_the_artifact_store() {
             sftp.env(k, v);
         }
     }
-    let args: Vec<String> = ssh.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = ssh
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let port = s.port().to_string();
     // sftp -b turns BatchMode on, which disables password prompts; an earlier -o wins.
     let mut opts: Vec<String> = vec!["-o".into(), "BatchMode=no".into()];
@@ -134,7 +183,11 @@ fn sftp_and_scp_uploads_land_in_the_session_and_the_artifact_store() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "sftp failed: {stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "sftp failed: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("payload.bin"), "{stdout}");
 
     let mut scp = std::process::Command::new("scp");
@@ -150,7 +203,11 @@ fn sftp_and_scp_uploads_land_in_the_session_and_the_artifact_store() {
         .arg("root@127.0.0.1:/tmp/via-scp.bin")
         .output()
         .unwrap();
-    assert!(out.status.success(), "scp failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "scp failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     s.stop();
 
     let sha = miragepot_runtime::artifacts::ArtifactStore::hash(&payload);
@@ -164,22 +221,33 @@ fn sftp_and_scp_uploads_land_in_the_session_and_the_artifact_store() {
         assert_eq!(up["size"], payload.len() as u64);
         assert_eq!(up["via"], via);
     }
-    assert_eq!(std::fs::read(s.data.path().join("artifacts").join(&sha)).unwrap(), payload);
+    assert_eq!(
+        std::fs::read(s.data.path().join("artifacts").join(&sha)).unwrap(),
+        payload
+    );
 }
 
 struct Client;
 
 impl russh::client::Handler for Client {
     type Error = russh::Error;
-    async fn check_server_key(&mut self, _key: &russh::keys::PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
         Ok(true)
     }
 }
 
 async fn connect(s: &Server) -> russh::client::Handle<Client> {
     let cfg = Arc::new(russh::client::Config::default());
-    let mut h = russh::client::connect(cfg, s.addr, Client).await.expect("connect");
-    let auth = h.authenticate_password("root", "hunter2").await.expect("auth");
+    let mut h = russh::client::connect(cfg, s.addr, Client)
+        .await
+        .expect("connect");
+    let auth = h
+        .authenticate_password("root", "hunter2")
+        .await
+        .expect("auth");
     assert!(auth.success());
     h
 }
@@ -188,7 +256,10 @@ async fn exec(h: &russh::client::Handle<Client>, cmd: &str) -> (String, String, 
     let mut ch = h.channel_open_session().await.expect("session channel");
     ch.exec(true, cmd).await.expect("exec");
     let (mut out, mut err, mut code) = (Vec::new(), Vec::new(), None);
-    while let Some(msg) = tokio::time::timeout(Duration::from_secs(10), ch.wait()).await.expect("timely answer") {
+    while let Some(msg) = tokio::time::timeout(Duration::from_secs(10), ch.wait())
+        .await
+        .expect("timely answer")
+    {
         match msg {
             ChannelMsg::Data { data } => out.extend_from_slice(&data),
             ChannelMsg::ExtendedData { data, ext: 1 } => err.extend_from_slice(&data),
@@ -196,7 +267,11 @@ async fn exec(h: &russh::client::Handle<Client>, cmd: &str) -> (String, String, 
             _ => {}
         }
     }
-    (String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned(), code)
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+        code,
+    )
 }
 
 #[test]
@@ -213,9 +288,14 @@ fn parallel_sessions_are_isolated_and_forwarding_is_refused() {
         assert_eq!(exec(&b, "cat /tmp/mine").await.0, "secret-b\n");
         let (out, err, code) = exec(&b, "ls /tmp/dir-a").await;
         assert_eq!(out, "");
-        assert_eq!(err, "ls: cannot access '/tmp/dir-a': No such file or directory\n");
+        assert_eq!(
+            err,
+            "ls: cannot access '/tmp/dir-a': No such file or directory\n"
+        );
         assert_eq!(code, Some(2));
-        let fwd = a.channel_open_direct_tcpip("example.org", 80, "10.9.8.7", 4444).await;
+        let fwd = a
+            .channel_open_direct_tcpip("example.org", 80, "10.9.8.7", 4444)
+            .await;
         assert!(fwd.is_err(), "direct-tcpip must be refused");
         let tcpip = a.tcpip_forward("0.0.0.0", 8080).await;
         assert!(tcpip.is_err(), "tcpip-forward must be refused");
@@ -229,10 +309,20 @@ fn parallel_sessions_are_isolated_and_forwarding_is_refused() {
         .expect("forward event");
     assert_eq!(fwd["host"], "example.org");
     assert_eq!(fwd["port"], 80);
-    assert!(events.iter().any(|e| e["type"] == "forward_request" && e["kind"] == "tcpip_forward"));
-    let pw: Vec<_> = events.iter().filter(|e| e["type"] == "auth_attempt" && e["password"] == "hunter2").collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "forward_request" && e["kind"] == "tcpip_forward")
+    );
+    let pw: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "auth_attempt" && e["password"] == "hunter2")
+        .collect();
     assert_eq!(pw.len(), 2);
-    assert!(pw.iter().all(|e| e["success"] == true && e["username"] == "root"));
+    assert!(
+        pw.iter()
+            .all(|e| e["success"] == true && e["username"] == "root")
+    );
 }
 
 #[test]
@@ -240,8 +330,14 @@ fn malformed_identification_is_answered_like_openssh() {
     use std::io::{Read, Write};
     let mut s = Server::start();
     for (probe, reply) in [
-        (&b"GET / HTTP/1.0\r\n\r\n"[..], "Invalid SSH identification string."),
-        (&b"SSH-1.5-Old\r\n"[..], "Protocol major versions differ.\r\n"),
+        (
+            &b"GET / HTTP/1.0\r\n\r\n"[..],
+            "Invalid SSH identification string.",
+        ),
+        (
+            &b"SSH-1.5-Old\r\n"[..],
+            "Protocol major versions differ.\r\n",
+        ),
     ] {
         let mut c = std::net::TcpStream::connect(s.addr).unwrap();
         c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -249,13 +345,24 @@ fn malformed_identification_is_answered_like_openssh() {
         let mut got = Vec::new();
         let _ = c.read_to_end(&mut got);
         let text = String::from_utf8_lossy(&got);
-        assert!(text.starts_with("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n"), "{text:?}");
+        assert!(
+            text.starts_with("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n"),
+            "{text:?}"
+        );
         assert!(text.contains(reply), "{text:?}");
     }
     s.stop();
     let events = s.json_events();
-    assert!(events.iter().any(|e| e["type"] == "client_version" && e["version"] == "GET / HTTP/1.0"));
-    assert!(events.iter().any(|e| e["type"] == "session_end" && e["reason"] == "bad_identification"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "client_version" && e["version"] == "GET / HTTP/1.0")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "session_end" && e["reason"] == "bad_identification")
+    );
 }
 
 #[test]
@@ -274,19 +381,33 @@ fn events_land_in_sqlite_with_hassh_and_credentials() {
         assert_eq!(row.username.as_deref(), Some("root"));
         assert_eq!(row.password.as_deref(), Some("123456"));
         assert!(row.login_success);
-        assert!(row.client_version.as_deref().unwrap_or("").starts_with("SSH-2.0-OpenSSH_"));
+        assert!(
+            row.client_version
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("SSH-2.0-OpenSSH_")
+        );
         assert_eq!(row.hassh.as_deref().map(str::len), Some(32));
         assert_eq!(row.end_reason.as_deref(), Some("shell_exit"));
         let events = store.session_events(row.session).await.unwrap();
         let types: Vec<&str> = events.iter().map(|e| e.type_name()).collect();
         assert_eq!(types.first(), Some(&"session_start"));
         assert_eq!(types.last(), Some(&"session_end"));
-        for t in ["client_version", "client_kex", "auth_attempt", "command_input", "command_result"] {
+        for t in [
+            "client_version",
+            "client_kex",
+            "auth_attempt",
+            "command_input",
+            "command_result",
+        ] {
             assert!(types.contains(&t), "missing {t} in {types:?}");
         }
         // The JSON log holds exactly the same events.
-        let json_ids: std::collections::HashSet<String> =
-            s.json_events().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+        let json_ids: std::collections::HashSet<String> = s
+            .json_events()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
         for e in &events {
             assert!(json_ids.contains(&e.id.to_string()));
         }

@@ -68,7 +68,12 @@ impl Server {
             let _ = err.read_to_string(&mut s);
             s
         });
-        Server { child: Some(child), addr, data, stderr: Some(stderr) }
+        Server {
+            child: Some(child),
+            addr,
+            data,
+            stderr: Some(stderr),
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -85,22 +90,35 @@ impl Server {
             if let Some(s) = child.try_wait().unwrap() {
                 break s;
             }
-            assert!(Instant::now() < deadline, "server did not stop after SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(50));
         };
-        let stderr = self.stderr.take().map(|h| h.join().unwrap()).unwrap_or_default();
+        let stderr = self
+            .stderr
+            .take()
+            .map(|h| h.join().unwrap())
+            .unwrap_or_default();
         assert!(status.success(), "server exited with {status}: {stderr}");
         stderr
     }
 
     /// Every event of the JSON log.
     pub fn json_events(&self) -> Vec<serde_json::Value> {
-        let text = std::fs::read_to_string(self.data.path().join("log/miragepot.json")).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).expect("valid JSON line")).collect()
+        let text = std::fs::read_to_string(self.data.path().join("log/miragepot.json"))
+            .unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+            .collect()
     }
 
     pub fn db_url(&self) -> String {
-        format!("sqlite://{}", self.data.path().join("miragepot.db").display())
+        format!(
+            "sqlite://{}",
+            self.data.path().join("miragepot.db").display()
+        )
     }
 }
 
@@ -183,7 +201,9 @@ pub fn ssh_pty(server: &Server, input: &str) -> String {
         // Give the shell time to print its prompt, then type line by line.
         std::thread::sleep(Duration::from_millis(500));
         for line in input.split_inclusive('\n') {
-            stdin.write_all(line.replace('\n', "\r").as_bytes()).unwrap();
+            stdin
+                .write_all(line.replace('\n', "\r").as_bytes())
+                .unwrap();
             stdin.flush().unwrap();
             std::thread::sleep(Duration::from_millis(150));
         }
@@ -192,13 +212,4 @@ pub fn ssh_pty(server: &Server, input: &str) -> String {
     let out = child.wait_with_output().expect("ssh output");
     drop(writer.join());
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Waits until `f` returns true (polling), or panics after `secs`.
-pub fn wait_until(secs: u64, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(Instant::now() < deadline, "condition not met in {secs}s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }

@@ -22,7 +22,11 @@ pub struct StoreSink {
 impl StoreSink {
     /// A sink over an opened store.
     pub fn new(store: Store, max_batch: usize, max_delay: Duration) -> Self {
-        StoreSink { store, max_batch, max_delay }
+        StoreSink {
+            store,
+            max_batch,
+            max_delay,
+        }
     }
 }
 
@@ -37,7 +41,12 @@ impl Sink for StoreSink {
         let ws = miragepot_store::run_writer(self.store, rx, self.max_batch, self.max_delay).await;
         stats.written.fetch_add(ws.written, Ordering::Relaxed);
         stats.sink_failed.fetch_add(ws.failed, Ordering::Relaxed);
-        tracing::info!(written = ws.written, batches = ws.batches, failed = ws.failed, "Event store writer finished.");
+        tracing::info!(
+            written = ws.written,
+            batches = ws.batches,
+            failed = ws.failed,
+            "Event store writer finished."
+        );
         store.close().await;
     }
 }

@@ -1,7 +1,6 @@
 //! `arch`: print the machine hardware name (coreutils 9.1), as `uname -m`.
 
-#[allow(unused_imports)]
-use super::util::{Val, getopt, q, sq, usage};
+use super::util::{getopt, q, usage};
 use super::{CmdCtx, Command};
 
 /// `arch`.
@@ -17,7 +16,11 @@ impl Command for Arch {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        if let Some(extra) = args.get(1) {
+        let ops = match getopt(args, "", &[]) {
+            Ok((_, ops)) => ops,
+            Err(e) => return usage(ctx, "arch", &e, 1),
+        };
+        if let Some(extra) = ops.first() {
             return usage(ctx, "arch", &format!("extra operand {}", q(extra)), 1);
         }
         let m = ctx.persona.machine.clone();

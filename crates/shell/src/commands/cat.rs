@@ -32,12 +32,12 @@ impl Command for Cat {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
-            ("number", 'n', Val::No),
             ("number-nonblank", 'b', Val::No),
+            ("number", 'n', Val::No),
             ("squeeze-blank", 's', Val::No),
+            ("show-nonprinting", 'v', Val::No),
             ("show-ends", 'E', Val::No),
             ("show-tabs", 'T', Val::No),
-            ("show-nonprinting", 'v', Val::No),
             ("show-all", 'A', Val::No),
         ];
         let (opts, ops) = match getopt(args, "AbeEnstTuv", &long) {

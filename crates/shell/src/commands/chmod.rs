@@ -120,6 +120,16 @@ fn describe(mode: u32) -> String {
     format!("{mode:04o} ({})", m.mode_string().get(1..).unwrap_or(""))
 }
 
+// Keys of chmod's long-only options.
+const NO_PRESERVE_ROOT: char = '\u{e000}';
+const PRESERVE_ROOT: char = '\u{e001}';
+const REFERENCE: char = '\u{e002}';
+
+/// Whether `f` names the root directory.
+pub(crate) fn is_root(ctx: &CmdCtx<'_>, f: &str) -> bool {
+    ctx.fs.canonicalize(ctx.cwd, f).is_ok_and(|p| p == "/")
+}
+
 impl Command for Chmod {
     fn name(&self) -> &'static str {
         "chmod"
@@ -149,11 +159,14 @@ impl Command for Chmod {
             }
         };
         let long = [
-            ("recursive", 'R', Val::No),
-            ("verbose", 'v', Val::No),
             ("changes", 'c', Val::No),
-            ("silent", 'f', Val::No),
+            ("recursive", 'R', Val::No),
+            ("no-preserve-root", NO_PRESERVE_ROOT, Val::No),
+            ("preserve-root", PRESERVE_ROOT, Val::No),
             ("quiet", 'f', Val::No),
+            ("reference", REFERENCE, Val::Req),
+            ("silent", 'f', Val::No),
+            ("verbose", 'v', Val::No),
         ];
         let (opts, mut ops) = match getopt(&rest, "Rvcf", &long) {
             Ok(x) => x,
@@ -164,6 +177,27 @@ impl Command for Chmod {
         if let Some(m) = mode_arg {
             ops.insert(0, m);
         }
+        // --reference=RFILE: RFILE's mode stands in for the MODE operand.
+        if let Some(r) = opts.iter().rev().find(|o| o.0 == REFERENCE) {
+            let rfile = r.1.clone().unwrap_or_default();
+            match ctx.fs.stat(ctx.cwd, &rfile) {
+                Ok(m) => ops.insert(0, format!("{:o}", m.mode & 0o7777)),
+                Err(e) => {
+                    let msg = format!("failed to get attributes of {}: {e}", sq(&rfile));
+                    ctx.error("chmod", &msg);
+                    return 1;
+                }
+            }
+        }
+        let preserve_root = opts
+            .iter()
+            .rev()
+            .find_map(|o| match o.0 {
+                PRESERVE_ROOT => Some(true),
+                NO_PRESERVE_ROOT => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false);
         let Some((spec, files)) = ops.split_first() else {
             return usage(ctx, "chmod", "missing operand", 1);
         };
@@ -177,6 +211,11 @@ impl Command for Chmod {
         }
         if parse_mode(spec, 0o644, 0).is_none() {
             return usage(ctx, "chmod", &format!("invalid mode: {}", q(spec)), 1);
+        }
+        if recursive && preserve_root && files.iter().any(|f| is_root(ctx, f)) {
+            ctx.error("chmod", "it is dangerous to operate recursively on '/'");
+            ctx.error("chmod", "use --no-preserve-root to override this failsafe");
+            return 1;
         }
         let mut status = 0;
         let mut budget = 50_000usize;

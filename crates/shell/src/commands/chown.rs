@@ -6,7 +6,8 @@
 
 use miragepot_vfs::path::child;
 
-use super::util::{Val, getopt, q, sq, usage};
+use super::chmod::is_root;
+use super::util::{IGNORED, Val, getopt, q, sq, usage};
 use super::{CmdCtx, Command};
 
 /// `chown`.
@@ -45,6 +46,12 @@ fn parse_spec(ctx: &CmdCtx<'_>, spec: &str) -> Result<(Option<u32>, Option<u32>)
     Ok((uid, gid))
 }
 
+// Keys of chown's long-only options.
+const DEREFERENCE: char = '\u{e000}';
+const NO_PRESERVE_ROOT: char = '\u{e001}';
+const PRESERVE_ROOT: char = '\u{e002}';
+const REFERENCE: char = '\u{e003}';
+
 impl Command for Chown {
     fn name(&self) -> &'static str {
         "chown"
@@ -57,11 +64,16 @@ impl Command for Chown {
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
             ("recursive", 'R', Val::No),
-            ("verbose", 'v', Val::No),
             ("changes", 'c', Val::No),
-            ("silent", 'f', Val::No),
-            ("quiet", 'f', Val::No),
+            ("dereference", DEREFERENCE, Val::No),
+            ("from", IGNORED, Val::Req),
             ("no-dereference", 'h', Val::No),
+            ("no-preserve-root", NO_PRESERVE_ROOT, Val::No),
+            ("preserve-root", PRESERVE_ROOT, Val::No),
+            ("quiet", 'f', Val::No),
+            ("silent", 'f', Val::No),
+            ("reference", REFERENCE, Val::Req),
+            ("verbose", 'v', Val::No),
         ];
         let (opts, ops) = match getopt(args, "RvcfhHLP", &long) {
             Ok(x) => x,
@@ -70,6 +82,28 @@ impl Command for Chown {
         let has = |c| opts.iter().any(|o: &(char, Option<String>)| o.0 == c);
         let (recursive, verbose, quiet, nofollow) =
             (has('R'), has('v') || has('c'), has('f'), has('h'));
+        let mut ops = ops;
+        // --reference=RFILE: RFILE's owner and group stand in for the OWNER operand.
+        if let Some(r) = opts.iter().rev().find(|o| o.0 == REFERENCE) {
+            let rfile = r.1.clone().unwrap_or_default();
+            match ctx.fs.stat(ctx.cwd, &rfile) {
+                Ok(m) => ops.insert(0, format!("{}:{}", m.uid, m.gid)),
+                Err(e) => {
+                    let msg = format!("failed to get attributes of {}: {e}", sq(&rfile));
+                    ctx.error("chown", &msg);
+                    return 1;
+                }
+            }
+        }
+        let preserve_root = opts
+            .iter()
+            .rev()
+            .find_map(|o| match o.0 {
+                PRESERVE_ROOT => Some(true),
+                NO_PRESERVE_ROOT => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false);
         let Some((spec, files)) = ops.split_first() else {
             return usage(ctx, "chown", "missing operand", 1);
         };
@@ -88,6 +122,11 @@ impl Command for Chown {
                 return 1;
             }
         };
+        if recursive && preserve_root && files.iter().any(|f| is_root(ctx, f)) {
+            ctx.error("chown", "it is dangerous to operate recursively on '/'");
+            ctx.error("chown", "use --no-preserve-root to override this failsafe");
+            return 1;
+        }
         let mut status = 0;
         let mut budget = 50_000usize;
         for f in files {

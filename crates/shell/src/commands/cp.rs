@@ -9,7 +9,7 @@
 use miragepot_vfs::path::{basename, child, is_within, normalize};
 use miragepot_vfs::{FileType, FsError, Meta, WriteMode};
 
-use super::util::{MAX_READ, Val, getopt, sq, usage};
+use super::util::{IGNORED, MAX_READ, Val, getopt, sq, usage};
 use super::{CmdCtx, Command};
 
 /// `cp`.
@@ -24,6 +24,9 @@ pub(crate) struct CopyOpts {
     pub no_clobber: bool,
 }
 
+/// Key of `--parents` (accepted, no effect).
+const PARENTS: char = '\u{e000}';
+
 impl Command for Cp {
     fn name(&self) -> &'static str {
         "cp"
@@ -35,20 +38,35 @@ impl Command for Cp {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
-            ("recursive", 'r', Val::No),
             ("archive", 'a', Val::No),
-            ("preserve", 'p', Val::Opt),
-            ("no-dereference", 'P', Val::No),
+            ("attributes-only", IGNORED, Val::No),
+            ("backup", 'b', Val::Opt),
+            ("copy-contents", IGNORED, Val::No),
             ("dereference", 'L', Val::No),
             ("force", 'f', Val::No),
             ("interactive", 'i', Val::No),
+            ("link", 'l', Val::No),
             ("no-clobber", 'n', Val::No),
-            ("verbose", 'v', Val::No),
-            ("update", 'u', Val::Opt),
-            ("target-directory", 't', Val::Req),
+            ("no-dereference", 'P', Val::No),
+            ("no-preserve", IGNORED, Val::Req),
             ("no-target-directory", 'T', Val::No),
+            ("one-file-system", 'x', Val::No),
+            ("parents", PARENTS, Val::No),
+            ("path", PARENTS, Val::No),
+            ("preserve", 'p', Val::Opt),
+            ("recursive", 'R', Val::No),
+            ("remove-destination", IGNORED, Val::No),
+            ("sparse", IGNORED, Val::Req),
+            ("reflink", IGNORED, Val::Opt),
+            ("strip-trailing-slashes", IGNORED, Val::No),
+            ("suffix", 'S', Val::Req),
+            ("symbolic-link", 's', Val::No),
+            ("target-directory", 't', Val::Req),
+            ("update", 'u', Val::No),
+            ("verbose", 'v', Val::No),
+            ("context", 'Z', Val::Opt),
         ];
-        let (opts, mut ops) = match getopt(args, "rRapdPLfinvuTt:xHls", &long) {
+        let (opts, mut ops) = match getopt(args, "abdfHilLnprst:uvxPRS:TZ", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "cp", &e, 1),
         };

@@ -69,6 +69,7 @@ impl Command for Cut {
             ("only-delimited", 's', Val::No),
             ("complement", 'C', Val::No),
             ("output-delimiter", 'O', Val::Req),
+            ("zero-terminated", 'z', Val::No),
         ];
         let (opts, ops) = match getopt(args, "f:d:b:c:snz", &long) {
             Ok(x) => x,

@@ -8,7 +8,7 @@
 
 use time::OffsetDateTime;
 
-use super::util::{Val, getopt, month_abbr, parse_date, q, sq, usage, utc, weekday_abbr};
+use super::util::{IGNORED, Val, getopt, month_abbr, parse_date, q, sq, usage, utc, weekday_abbr};
 use super::{CmdCtx, Command};
 
 /// `date`.
@@ -155,16 +155,22 @@ impl Command for Date {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
+            ("date", 'd', Val::Req),
+            ("debug", IGNORED, Val::No),
+            ("file", 'f', Val::Req),
+            ("iso-8601", 'I', Val::Opt),
+            ("reference", 'r', Val::Req),
+            ("resolution", IGNORED, Val::No),
+            ("rfc-email", 'R', Val::No),
+            ("rfc-822", 'R', Val::No),
+            ("rfc-2822", 'R', Val::No),
+            ("rfc-3339", 'T', Val::Req),
+            ("set", 's', Val::Req),
+            ("uct", 'u', Val::No),
             ("utc", 'u', Val::No),
             ("universal", 'u', Val::No),
-            ("date", 'd', Val::Req),
-            ("reference", 'r', Val::Req),
-            ("rfc-email", 'R', Val::No),
-            ("iso-8601", 'I', Val::Opt),
-            ("set", 's', Val::Req),
-            ("rfc-3339", 'T', Val::Req),
         ];
-        let (opts, ops) = match getopt(args, "ud:r:RIs:", &long) {
+        let (opts, ops) = match getopt(args, "d:f:I::r:Rs:u", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "date", &e, 1),
         };

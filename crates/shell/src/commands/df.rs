@@ -3,11 +3,12 @@
 //! Emulated: the default table (`udev`, `tmpfs` on `/run`, `/dev/vda1` on `/`, `/dev/shm`,
 //! `/run/lock`, `/dev/vda15` on `/boot/efi`, `/run/user/0`), `-h`, `-H` (as `-h`), `-k`,
 //! `-m`, `-T`, `-a`/`-l`/`-x` accepted, file operands selecting the mount that holds them.
-//! GNU column widths (minimum 14 for Filesystem, 5 for numbers). Known gaps: `-i` inodes.
+//! GNU column widths (minimum 14 for Filesystem, 5 for numbers). Known gaps: `-i` inodes,
+//! `--output` (its fields are checked, the default columns shown), `-B`.
 
 use miragepot_vfs::path::{is_within, normalize};
 
-use super::util::{Val, getopt, human, sq, usage};
+use super::util::{IGNORED, Val, getopt, human, q, sq, usage};
 use super::{CmdCtx, Command};
 
 /// `df`.
@@ -31,6 +32,9 @@ fn mounts(ctx: &CmdCtx<'_>) -> Vec<(&'static str, &'static str, u64, u64, u64, &
     ]
 }
 
+/// Key of `--output`.
+const OUTPUT: char = '\u{e000}';
+
 impl Command for Df {
     fn name(&self) -> &'static str {
         "df"
@@ -42,19 +46,49 @@ impl Command for Df {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
+            ("all", 'a', Val::No),
+            ("block-size", 'B', Val::Req),
+            ("inodes", 'i', Val::No),
             ("human-readable", 'h', Val::No),
             ("si", 'H', Val::No),
-            ("print-type", 'T', Val::No),
-            ("all", 'a', Val::No),
             ("local", 'l', Val::No),
+            ("output", OUTPUT, Val::Opt),
+            ("portability", 'P', Val::No),
+            ("print-type", 'T', Val::No),
+            ("sync", IGNORED, Val::No),
+            ("no-sync", IGNORED, Val::No),
+            ("total", 'X', Val::No),
             ("type", 't', Val::Req),
             ("exclude-type", 'x', Val::Req),
-            ("total", 'X', Val::No),
         ];
-        let (opts, ops) = match getopt(args, "hHTaklmPt:x:B:", &long) {
+        let (opts, ops) = match getopt(args, "aB:iF:hHklmPTt:vx:", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "df", &e, 1),
         };
+        // --output=FIELDS is checked as df does, then has no effect on the columns.
+        let fields = [
+            "source", "fstype", "itotal", "iused", "iavail", "ipcent", "size", "used", "avail",
+            "pcent", "file", "target",
+        ];
+        let mut used = Vec::new();
+        for f in opts
+            .iter()
+            .filter(|o| o.0 == OUTPUT)
+            .filter_map(|o| o.1.as_deref())
+        {
+            for field in f.split(',') {
+                let problem = if !fields.contains(&field) {
+                    "unknown"
+                } else if used.contains(&field) {
+                    "used more than once"
+                } else {
+                    used.push(field);
+                    continue;
+                };
+                let msg = format!("option --output: field {} {problem}", q(field));
+                return usage(ctx, "df", &msg, 1);
+            }
+        }
         let has = |c| opts.iter().any(|o: &(char, Option<String>)| o.0 == c);
         let (hum, typ, mega) = (has('h') || has('H'), has('T'), has('m'));
         let mut rows = mounts(ctx);

@@ -8,7 +8,7 @@
 use miragepot_vfs::FileType;
 
 use super::ls::blocks_k;
-use super::util::{Val, getopt, human, sq, usage};
+use super::util::{IGNORED, Val, getopt, human, sq, usage};
 use super::{CmdCtx, Command};
 
 /// `du`.
@@ -81,6 +81,9 @@ fn walk(
     (k, b)
 }
 
+/// Key of `--si`.
+const SI: char = '\u{e000}';
+
 impl Command for Du {
     fn name(&self) -> &'static str {
         "du"
@@ -91,17 +94,33 @@ impl Command for Du {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        // du 9.1's table, in its order (ambiguity messages follow it).
         let long = [
-            ("summarize", 's', Val::No),
             ("all", 'a', Val::No),
-            ("human-readable", 'h', Val::No),
-            ("max-depth", 'd', Val::Req),
-            ("total", 'c', Val::No),
             ("apparent-size", 'A', Val::No),
+            ("block-size", 'B', Val::Req),
             ("bytes", 'b', Val::No),
-            ("si", 'H', Val::No),
+            ("count-links", 'l', Val::No),
+            ("dereference", 'L', Val::No),
+            ("dereference-args", 'D', Val::No),
+            ("exclude", IGNORED, Val::Req),
+            ("exclude-from", 'X', Val::Req),
+            ("files0-from", IGNORED, Val::Req),
+            ("human-readable", 'h', Val::No),
+            ("inodes", IGNORED, Val::No),
+            ("si", SI, Val::No),
+            ("max-depth", 'd', Val::Req),
+            ("null", '0', Val::No),
+            ("no-dereference", 'P', Val::No),
+            ("one-file-system", 'x', Val::No),
+            ("separate-dirs", 'S', Val::No),
+            ("summarize", 's', Val::No),
+            ("total", 'c', Val::No),
+            ("threshold", 't', Val::Req),
+            ("time", IGNORED, Val::Opt),
+            ("time-style", IGNORED, Val::Req),
         ];
-        let (opts, mut ops) = match getopt(args, "sahd:ckmbxLPHl", &long) {
+        let (opts, mut ops) = match getopt(args, "0abd:chHklmst:xB:DLPSX:", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "du", &e, 1),
         };
@@ -109,7 +128,7 @@ impl Command for Du {
         let mut o = Opts {
             all: has('a'),
             max_depth: None,
-            human: has('h') || has('H'),
+            human: has('h') || has(SI),
             mega: has('m'),
             bytes: has('b'),
         };

@@ -1,10 +1,12 @@
-//! `echo`: bash's builtin echo (which shadows `/usr/bin/echo`).
+//! `echo`: `/usr/bin/echo` (coreutils 9.1; bash's builtin `echo` lives in the interpreter).
 //!
 //! Emulated: leading option words made only of `n`, `e`, `E` letters (`-n`, `-e`, `-neE`),
-//! `-e` escapes (`\a \b \c \e \f \n \r \t \v \\ \0NNN \xHH \uHHHH \UHHHHHHHH`), `\c`
-//! stopping all output. `--` is printed, as bash does. No gaps known.
+//! `-e` escapes (`\a \b \c \e \f \n \r \t \v \\ \0NNN \xHH`), `\c` stopping all output,
+//! `--` printed, `--help`/`--version` only as the sole argument.
+//! Known gap: `\uHHHH`/`\UHHHHHHHH` are expanded (bash does, coreutils does not).
 
 use super::printf::expand_escapes;
+use super::util::sole_help_version;
 use super::{CmdCtx, Command};
 
 /// `echo`.
@@ -20,6 +22,9 @@ impl Command for Echo {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        if let Some(code) = sole_help_version(ctx, "echo", args) {
+            return code;
+        }
         let mut newline = true;
         let mut escapes = false;
         let mut words = args.get(1..).unwrap_or(&[]);

@@ -6,7 +6,7 @@
 //! operand remains, this prints nothing and returns 0 (the interpreter handles that form
 //! before reaching here).
 
-use super::util::{Val, getopt, usage};
+use super::util::{IGNORED, Val, getopt_posix, usage};
 use super::{CmdCtx, Command};
 
 /// `env`.
@@ -27,18 +27,23 @@ impl Command for Env {
             ("null", '0', Val::No),
             ("unset", 'u', Val::Req),
             ("chdir", 'C', Val::Req),
+            ("default-signal", IGNORED, Val::Opt),
+            ("ignore-signal", IGNORED, Val::Opt),
+            ("block-signal", IGNORED, Val::Opt),
+            ("list-signal-handling", IGNORED, Val::No),
+            ("debug", 'v', Val::No),
             ("split-string", 'S', Val::Req),
         ];
-        let mut argv = args.to_vec();
-        let mut empty = false;
-        if let Some(pos) = argv.iter().position(|a| a == "-") {
-            argv.remove(pos);
-            empty = true;
-        }
-        let (opts, ops) = match getopt(&argv, "i0u:C:S:v", &long) {
+        // Options end at the first operand (`env ls -l`); a first operand `-` means `-i`.
+        let (opts, mut ops) = match getopt_posix(args, "i0u:C:S:v", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "env", &e, 125),
         };
+        let mut empty = false;
+        if ops.first().is_some_and(|a| a == "-") {
+            ops.remove(0);
+            empty = true;
+        }
         let nul = opts.iter().any(|o| o.0 == '0');
         empty |= opts.iter().any(|o| o.0 == 'i');
         let unset: Vec<String> = opts

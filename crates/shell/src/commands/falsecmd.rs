@@ -1,5 +1,6 @@
-//! `false`: do nothing, unsuccessfully.
+//! `false`: do nothing, unsuccessfully (`--help`/`--version` alone print, and still fail).
 
+use super::util::sole_help_version;
 use super::{CmdCtx, Command};
 
 /// `false`.
@@ -14,7 +15,7 @@ impl Command for False {
         &["/usr/bin/false"]
     }
 
-    fn run(&self, _ctx: &mut CmdCtx<'_>, _args: &[String]) -> i32 {
-        1
+    fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        sole_help_version(ctx, "false", args).unwrap_or(1)
     }
 }

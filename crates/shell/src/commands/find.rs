@@ -6,13 +6,14 @@
 //! -o -or ( )`, actions `-print -print0 -delete -ls -quit`; `-exec`/`-execdir`/`-ok`
 //! consume their arguments up to `;`/`+` and run nothing (nothing is executed here).
 //! Errors `find: ‘x’: No such file or directory`. Walks are bounded by a node cap.
+//! `-help`/`-version` (also with two dashes) print as they are parsed.
 //! Known gaps: `-regex`, `-printf`, `-prune`, `-samefile`.
 
 use miragepot_vfs::{FileType, Meta};
 
 use super::chmod::parse_mode;
 use super::ls::{blocks_k, ls_time};
-use super::util::{group_name, q, user_name};
+use super::util::{Bad, group_name, print_help, print_version, q, user_name};
 use super::{CmdCtx, Command};
 
 /// `find`.
@@ -94,6 +95,8 @@ struct P<'a> {
     has_action: bool,
     maxdepth: Option<usize>,
     mindepth: usize,
+    /// `-help`/`-version` seen: parsing stopped to print it.
+    exit: Option<Bad>,
 }
 
 impl P<'_> {
@@ -277,6 +280,14 @@ impl P<'_> {
                 }
                 E::Exec
             }
+            "-help" | "--help" | "-version" | "--version" => {
+                self.exit = Some(if t.ends_with("help") {
+                    Bad::Help
+                } else {
+                    Bad::Version
+                });
+                return Err(String::new());
+            }
             other if other.starts_with('-') => return Err(format!("unknown predicate `{other}'")),
             other => return Err(format!("paths must precede expression: `{other}'")),
         })
@@ -412,6 +423,7 @@ impl Command for Find {
             has_action: false,
             maxdepth: None,
             mindepth: 0,
+            exit: None,
         };
         let e = if expr.is_empty() {
             E::True
@@ -423,8 +435,14 @@ impl Command for Find {
                     return 1;
                 }
                 Err(msg) => {
-                    ctx.error("find", &msg);
-                    return 1;
+                    return match p.exit {
+                        Some(Bad::Version) => print_version(ctx, "find"),
+                        Some(_) => print_help(ctx, "find"),
+                        None => {
+                            ctx.error("find", &msg);
+                            1
+                        }
+                    };
                 }
             }
         };

@@ -2,9 +2,12 @@
 //! `/proc/meminfo` figures.
 //!
 //! Emulated: `-k` (default), `-m`, `-g`, `-b`, `-h` (`Gi`/`Mi`), `--si`-less binary units,
-//! `-t` total line, `-w` accepted. Swap is zero as on a small cloud VM. No other gaps.
+//! `-t` total line, `-w` accepted, procps' option errors (the whole usage on stderr).
+//! Swap is zero as on a small cloud VM. Known gaps: `-s`/`-c` print once (no repeating);
+//! `--tera`/`--peta`/`--si` show gigabytes.
 
-use super::{CmdCtx, Command};
+use super::util::{Val, getopt_stop, print_version, usage_full};
+use super::{CmdCtx, Command, help};
 
 /// `free`.
 pub struct Free;
@@ -37,23 +40,71 @@ impl Command for Free {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let long = [
+            ("bytes", 'b', Val::No),
+            ("kilo", 'k', Val::No),
+            ("mega", 'm', Val::No),
+            ("giga", 'g', Val::No),
+            ("tera", 'g', Val::No),
+            ("peta", 'g', Val::No),
+            ("kibi", 'k', Val::No),
+            ("mebi", 'm', Val::No),
+            ("gibi", 'g', Val::No),
+            ("tebi", 'g', Val::No),
+            ("pebi", 'g', Val::No),
+            ("human", 'h', Val::No),
+            ("si", 'S', Val::No),
+            ("lohi", 'l', Val::No),
+            ("total", 't', Val::No),
+            ("committed", 'v', Val::No),
+            ("seconds", 's', Val::Req),
+            ("count", 'c', Val::Req),
+            ("wide", 'w', Val::No),
+        ];
+        let (opts, ops) = match getopt_stop(args, "bkmghltvc:ws:V", Some(&long), "V") {
+            Ok(x) => x,
+            Err(e) => return usage_full(ctx, "free", &e),
+        };
+        if !ops.is_empty() {
+            ctx.stderr.write_str(help::help("free").unwrap_or_default());
+            return 1;
+        }
         let mut unit: Option<u32> = Some(0);
         let mut total_line = false;
-        for a in args.iter().skip(1) {
-            match a.as_str() {
-                "-k" | "--kibi" | "--kilo" => unit = Some(0),
-                "-m" | "--mebi" | "--mega" => unit = Some(1),
-                "-g" | "--gibi" | "--giga" => unit = Some(2),
-                "-b" | "--bytes" => unit = Some(u32::MAX),
-                "-h" | "--human" => unit = None,
-                "-t" | "--total" => total_line = true,
-                "-w" | "--wide" | "-l" | "--lohi" => {}
-                s => {
-                    let c = s.trim_start_matches('-').chars().next().unwrap_or('-');
-                    ctx.stderr.line(&format!("free: invalid option -- '{c}'"));
-                    ctx.stderr.line("\nUsage:\n free [options]\n\nOptions:\n -b, --bytes         show output in bytes\n -h, --human         show human-readable output\n\nFor more details see free(1).");
+        for (c, v) in opts {
+            match c {
+                'V' => return print_version(ctx, "free"),
+                'k' => unit = Some(0),
+                'm' => unit = Some(1),
+                'g' => unit = Some(2),
+                'b' => unit = Some(u32::MAX),
+                'h' => unit = None,
+                't' => total_line = true,
+                's' => {
+                    let v = v.unwrap_or_default();
+                    let msg = match v.parse::<f64>() {
+                        Err(_) => format!("seconds argument failed: '{v}': Invalid argument"),
+                        Ok(n) if n <= 0.0 => {
+                            format!("seconds argument `{v}' is not positive number")
+                        }
+                        Ok(_) => continue,
+                    };
+                    ctx.error("free", &msg);
                     return 1;
                 }
+                'c' => {
+                    let v = v.unwrap_or_default();
+                    let msg = match v.parse::<u64>() {
+                        Err(_) => format!("failed to parse count argument: '{v}'"),
+                        Ok(0) => format!(
+                            "failed to parse count argument: '{v}': Numerical result out of range"
+                        ),
+                        Ok(_) => continue,
+                    };
+                    ctx.error("free", &msg);
+                    return 1;
+                }
+                _ => {}
             }
         }
         let t = ctx.persona.mem_total_kb;

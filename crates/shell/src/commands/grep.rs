@@ -11,7 +11,7 @@
 use miragepot_vfs::FileType;
 
 use super::regex::Regex;
-use super::util::{Val, getopt, read_input};
+use super::util::{Val, getopt, print_help, print_version, read_input};
 use super::{CmdCtx, Command};
 
 /// `grep`.
@@ -58,6 +58,19 @@ fn glob_rest(pat: &str, name: &str) -> bool {
         .any(|i| glob(pat, name.get(i..).unwrap_or("")))
 }
 
+// Keys of grep's long-only options.
+const HELP: char = '\u{e000}';
+const BINARY_FILES: char = '\u{e001}';
+const COLOR: char = '\u{e002}';
+const EXCLUDE: char = '\u{e003}';
+const EXCLUDE_FROM: char = '\u{e004}';
+const EXCLUDE_DIR: char = '\u{e005}';
+const GROUP_SEP: char = '\u{e006}';
+const INCLUDE: char = '\u{e007}';
+const NO_IGNORE_CASE: char = '\u{e008}';
+const LABEL: char = '\u{e009}';
+const LINE_BUFFERED: char = '\u{e00a}';
+
 impl Command for Grep {
     fn name(&self) -> &'static str {
         "grep"
@@ -68,50 +81,80 @@ impl Command for Grep {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        // grep 3.8's table, in its order (ambiguity messages follow it).
         let long = [
-            ("extended-regexp", 'E', Val::No),
-            ("fixed-strings", 'F', Val::No),
             ("basic-regexp", 'G', Val::No),
+            ("extended-regexp", 'E', Val::No),
+            ("fixed-regexp", 'F', Val::No),
+            ("fixed-strings", 'F', Val::No),
             ("perl-regexp", 'P', Val::No),
-            ("regexp", 'e', Val::Req),
-            ("file", 'f', Val::Req),
-            ("ignore-case", 'i', Val::No),
-            ("invert-match", 'v', Val::No),
-            ("word-regexp", 'w', Val::No),
-            ("line-regexp", 'x', Val::No),
-            ("count", 'c', Val::No),
-            ("color", 'C', Val::Opt),
-            ("colour", 'C', Val::Opt),
-            ("files-with-matches", 'l', Val::No),
-            ("files-without-match", 'L', Val::No),
-            ("max-count", 'm', Val::Req),
-            ("only-matching", 'o', Val::No),
-            ("quiet", 'q', Val::No),
-            ("silent", 'q', Val::No),
-            ("no-messages", 's', Val::No),
-            ("byte-offset", 'b', Val::No),
-            ("with-filename", 'H', Val::No),
-            ("no-filename", 'h', Val::No),
-            ("line-number", 'n', Val::No),
-            ("recursive", 'r', Val::No),
-            ("dereference-recursive", 'R', Val::No),
-            ("text", 'a', Val::No),
-            ("include", 'I', Val::Req),
-            ("exclude", 'X', Val::Req),
             ("after-context", 'A', Val::Req),
             ("before-context", 'B', Val::Req),
-            ("context", 'Z', Val::Req),
+            ("binary-files", BINARY_FILES, Val::Req),
+            ("byte-offset", 'b', Val::No),
+            ("context", 'C', Val::Req),
+            ("color", COLOR, Val::Opt),
+            ("colour", COLOR, Val::Opt),
+            ("count", 'c', Val::No),
+            ("devices", 'D', Val::Req),
+            ("directories", 'd', Val::Req),
+            ("dereference-recursive", 'R', Val::No),
+            ("exclude", EXCLUDE, Val::Req),
+            ("exclude-from", EXCLUDE_FROM, Val::Req),
+            ("exclude-dir", EXCLUDE_DIR, Val::Req),
+            ("file", 'f', Val::Req),
+            ("files-with-matches", 'l', Val::No),
+            ("files-without-match", 'L', Val::No),
+            ("group-separator", GROUP_SEP, Val::Req),
+            // grep reads all options before acting on these: `--help -V` shows the version.
+            ("help", HELP, Val::No),
+            ("include", INCLUDE, Val::Req),
+            ("ignore-case", 'i', Val::No),
+            ("no-ignore-case", NO_IGNORE_CASE, Val::No),
+            ("initial-tab", 'T', Val::No),
+            ("label", LABEL, Val::Req),
+            ("line-buffered", LINE_BUFFERED, Val::No),
+            ("line-number", 'n', Val::No),
+            ("line-regexp", 'x', Val::No),
+            ("max-count", 'm', Val::Req),
+            ("no-filename", 'h', Val::No),
+            ("no-group-separator", GROUP_SEP, Val::No),
+            ("no-messages", 's', Val::No),
+            ("null", 'Z', Val::No),
+            ("null-data", 'z', Val::No),
+            ("only-matching", 'o', Val::No),
+            ("quiet", 'q', Val::No),
+            ("recursive", 'r', Val::No),
+            ("regexp", 'e', Val::Req),
+            ("invert-match", 'v', Val::No),
+            ("silent", 'q', Val::No),
+            ("text", 'a', Val::No),
+            ("binary", 'U', Val::No),
+            ("unix-byte-offsets", 'u', Val::No),
+            ("version", 'V', Val::No),
+            ("with-filename", 'H', Val::No),
+            ("word-regexp", 'w', Val::No),
         ];
-        let (opts, mut ops) = match getopt(args, "EFGPe:f:iyvwxclLm:oqsbHhnrRaA:B:C:UTz", &long) {
+        let (opts, mut ops) = match getopt(
+            args,
+            "0123456789A:B:C:D:EFGHIPTUVX:abcd:e:f:hiLlm:noqRrsuvwxyZz",
+            &long,
+        ) {
             Ok(x) => x,
             Err(e) => {
-                ctx.error("grep", &e);
+                ctx.error("grep", e.text());
                 ctx.stderr
                     .line("Usage: grep [OPTION]... PATTERNS [FILE]...");
                 ctx.stderr.line("Try 'grep --help' for more information.");
                 return 2;
             }
         };
+        if opts.iter().any(|o| o.0 == 'V') {
+            return print_version(ctx, "grep");
+        }
+        if opts.iter().any(|o| o.0 == HELP) {
+            return print_help(ctx, "grep");
+        }
         let mut g = G::default();
         let (mut ere, mut fixed, mut icase) = (false, false, false);
         let mut pats: Vec<String> = Vec::new();
@@ -139,6 +182,7 @@ impl Command for Grep {
                     }
                 }
                 'i' | 'y' => icase = true,
+                NO_IGNORE_CASE => icase = false,
                 'v' => g.invert = true,
                 'w' => g.word = true,
                 'x' => g.line = true,
@@ -154,8 +198,8 @@ impl Command for Grep {
                 'n' => g.number = true,
                 'r' | 'R' => g.recursive = true,
                 'a' => g.text = true,
-                'I' => g.include.push(v.unwrap_or_default()),
-                'X' => g.exclude.push(v.unwrap_or_default()),
+                INCLUDE => g.include.push(v.unwrap_or_default()),
+                EXCLUDE => g.exclude.push(v.unwrap_or_default()),
                 'm' => {
                     g.max = v
                         .and_then(|s| s.parse::<i64>().ok())

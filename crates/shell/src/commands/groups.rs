@@ -1,7 +1,6 @@
 //! `groups`: print the groups a user is in (coreutils 9.1): the current user (`root`), or `user : g1 g2` for named users; `groups: ‘x’: no such user`.
 
-#[allow(unused_imports)]
-use super::util::{Val, getopt, q, sq, usage};
+use super::util::{getopt, q, usage};
 use super::{CmdCtx, Command};
 
 /// `groups`.
@@ -17,7 +16,10 @@ impl Command for Groups {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let ops: Vec<&String> = args.iter().skip(1).collect();
+        let ops = match getopt(args, "", &[]) {
+            Ok((_, ops)) => ops,
+            Err(e) => return usage(ctx, "groups", &e, 1),
+        };
         if ops.is_empty() {
             let names: Vec<String> = ctx
                 .persona
@@ -29,7 +31,7 @@ impl Command for Groups {
             return 0;
         }
         let mut status = 0;
-        for u in ops {
+        for u in &ops {
             match ctx.persona.user(u) {
                 Some(user) => {
                     let names: Vec<String> = ctx

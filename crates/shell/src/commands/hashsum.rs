@@ -6,7 +6,7 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use super::CmdCtx;
-use super::util::{Val, getopt, or_stdin, read_input, usage};
+use super::util::{IGNORED, Val, getopt, or_stdin, read_input, usage};
 
 /// Which digest.
 #[derive(Clone, Copy)]
@@ -109,14 +109,15 @@ pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
 pub(crate) fn run(ctx: &mut CmdCtx<'_>, args: &[String], algo: Algo) -> i32 {
     let name = algo.name();
     let long = [
-        ("check", 'c', Val::No),
-        ("tag", 'T', Val::No),
         ("binary", 'b', Val::No),
-        ("text", 't', Val::No),
+        ("check", 'c', Val::No),
+        ("ignore-missing", IGNORED, Val::No),
         ("quiet", 'q', Val::No),
         ("status", 's', Val::No),
         ("warn", 'w', Val::No),
         ("strict", 'S', Val::No),
+        ("tag", 'T', Val::No),
+        ("text", 't', Val::No),
         ("zero", 'z', Val::No),
     ];
     let (opts, ops) = match getopt(args, "cbtwz", &long) {

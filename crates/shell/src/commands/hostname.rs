@@ -2,8 +2,10 @@
 //!
 //! Emulated: plain, `-s`, `-f`/`--fqdn`, `-d`, `-i` (`127.0.1.1`, from `/etc/hosts`), `-I`
 //! (all addresses, trailing space), and setting a name as root (accepted silently, not
-//! applied; non-root gets `you must be root to change the host name`).
+//! applied; non-root gets `you must be root to change the host name`), `-V`, and the usage
+//! on stdout with status 255 for `--help` and bad options, as the real tool.
 
+use super::util::{Val, getopt_stop, print_help, print_version};
 use super::{CmdCtx, Command};
 
 /// `hostname`.
@@ -19,43 +21,68 @@ impl Command for Hostname {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let long = [
+            ("domain", 'd', Val::No),
+            ("boot", 'b', Val::No),
+            ("file", 'F', Val::Req),
+            ("fqdn", 'f', Val::No),
+            ("all-fqdns", 'A', Val::No),
+            ("help", 'h', Val::No),
+            ("long", 'f', Val::No),
+            ("short", 's', Val::No),
+            ("version", 'V', Val::No),
+            ("verbose", 'v', Val::No),
+            ("alias", 'a', Val::No),
+            ("ip-address", 'i', Val::No),
+            ("all-ip-addresses", 'I', Val::No),
+            ("nis", 'y', Val::No),
+            ("yp", 'y', Val::No),
+        ];
+        let (opts, ops) = match getopt_stop(args, "aAdfbF:h?iIsVvy", Some(&long), "h?V") {
+            Ok(x) => x,
+            Err(e) => {
+                // The message from getopt, then the usage on stdout and exit(-1).
+                ctx.error("hostname", e.text());
+                return help_255(ctx);
+            }
+        };
         let host = ctx.persona.hostname.clone();
         let short = host.split('.').next().unwrap_or(&host).to_string();
         let mut out = host.clone();
-        for a in args.iter().skip(1) {
-            match a.as_str() {
-                "-s" | "--short" => out = short.clone(),
-                "-f" | "--fqdn" | "--long" | "-A" | "--all-fqdns" => out = host.clone(),
-                "-d" | "--domain" => out = String::new(),
-                "-i" | "--ip-address" => out = "127.0.1.1".into(),
-                "-I" | "--all-ip-addresses" => {
-                    ctx.stdout.line(&format!("{} ", ctx.persona.ipv4));
-                    return 0;
-                }
-                "-b" | "-v" | "--boot" | "--verbose" => {}
-                s if s.starts_with('-') => {
-                    ctx.stderr.line(&format!(
-                        "hostname: invalid option -- '{}'",
-                        s.trim_start_matches('-').chars().next().unwrap_or('-')
-                    ));
-                    ctx.stderr.line(
-                        "Usage: hostname [-b] {hostname|-F file}         set host name (from file)",
-                    );
+        let mut set = !ops.is_empty();
+        for (c, _) in opts {
+            match c {
+                'h' | '?' => return help_255(ctx),
+                'V' => return print_version(ctx, "hostname"),
+                's' => out = short.clone(),
+                'f' | 'A' => out = host.clone(),
+                'd' | 'a' => out = String::new(),
+                'i' => out = "127.0.1.1".into(),
+                'I' => out = format!("{} ", ctx.persona.ipv4),
+                'F' => set = true,
+                'y' => {
+                    ctx.error("hostname", "Local domain name not set");
                     return 1;
                 }
-                _ => {
-                    if ctx.user.uid != 0 {
-                        ctx.stderr
-                            .line("hostname: you must be root to change the host name");
-                        return 1;
-                    }
-                    return 0;
-                }
+                _ => {}
             }
+        }
+        if set {
+            if ctx.user.uid != 0 {
+                ctx.error("hostname", "you must be root to change the host name");
+                return 1;
+            }
+            return 0;
         }
         ctx.stdout.line(&out);
         0
     }
+}
+
+/// The usage on stdout with status 255, as hostname's `usage()` does (even for `--help`).
+fn help_255(ctx: &mut CmdCtx<'_>) -> i32 {
+    print_help(ctx, "hostname");
+    255
 }
 
 #[cfg(test)]

@@ -25,8 +25,10 @@ impl Command for Id {
             ("groups", 'G', Val::No),
             ("name", 'n', Val::No),
             ("real", 'r', Val::No),
+            ("context", 'Z', Val::No),
+            ("zero", 'z', Val::No),
         ];
-        let (opts, ops) = match getopt(args, "ugGnrz", &long) {
+        let (opts, ops) = match getopt(args, "agnruzGZ", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "id", &e, 1),
         };

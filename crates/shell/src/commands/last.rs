@@ -1,9 +1,12 @@
 //! `last`: show a listing of last logged in users (util-linux 2.38 format) from this
 //! persona's synthetic wtmp: this session (`still logged in`), one earlier root login and the
-//! boot record, then `wtmp begins ...`. Options (`-n N`, `-a`, `-F`...) are accepted; `-n`
-//! limits the lines. Known gaps: user/tty filters are ignored.
+//! boot record, then `wtmp begins ...`. Options (`-n N`, `-N`, `-a`, `-F`...) are accepted;
+//! `-n` limits the lines; `-h`/`-V` as util-linux. Known gaps: user/tty filters and the
+//! format options are ignored.
 
-use super::util::{hms, month_abbr, utc, weekday_abbr};
+use super::util::{
+    Val, getopt_stop, hms, month_abbr, print_help, print_version, usage, utc, weekday_abbr,
+};
 use super::{CmdCtx, Command};
 
 /// `last`.
@@ -31,15 +34,51 @@ impl Command for Last {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let mut limit = usize::MAX;
-        let mut it = args.iter().skip(1);
-        while let Some(a) = it.next() {
-            if a == "-n" {
-                limit = it.next().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
-            } else if let Some(n) = a.strip_prefix('-').and_then(|n| n.parse().ok()) {
-                limit = n;
+        let long = [
+            ("limit", 'n', Val::Req),
+            ("help", 'h', Val::No),
+            ("file", 'f', Val::Req),
+            ("nohostname", 'R', Val::No),
+            ("version", 'V', Val::No),
+            ("hostlast", 'a', Val::No),
+            ("since", 's', Val::Req),
+            ("until", 't', Val::Req),
+            ("present", 'p', Val::Req),
+            ("system", 'x', Val::No),
+            ("dns", 'd', Val::No),
+            ("ip", 'i', Val::No),
+            ("fulltimes", 'F', Val::No),
+            ("fullnames", 'w', Val::No),
+            ("time-format", 'T', Val::Req),
+        ];
+        let short = "hVxadFRf:n:s:t:p:iw0123456789";
+        let (opts, _) = match getopt_stop(args, short, Some(&long), "hV") {
+            Ok(x) => x,
+            Err(e) => return usage(ctx, "last", &e, 1),
+        };
+        let mut limit: Option<usize> = None;
+        for (c, v) in opts {
+            match c {
+                'h' => return print_help(ctx, "last"),
+                'V' => return print_version(ctx, "last"),
+                'n' => {
+                    let v = v.unwrap_or_default();
+                    match v.parse::<usize>() {
+                        Ok(n) => limit = Some(n),
+                        Err(_) => {
+                            ctx.error("last", &format!("failed to parse number: '{v}'"));
+                            return 1;
+                        }
+                    }
+                }
+                d if d.is_ascii_digit() => {
+                    let digit = usize::try_from(d.to_digit(10).unwrap_or(0)).unwrap_or(0);
+                    limit = Some(limit.unwrap_or(0).saturating_mul(10).saturating_add(digit));
+                }
+                _ => {}
             }
         }
+        let limit = limit.filter(|n| *n > 0).unwrap_or(usize::MAX);
         let boot = ctx.persona.boot_time;
         let login = ctx.session.login_time;
         let tty = ctx.session.tty.clone().unwrap_or_else(|| "pts/0".into());

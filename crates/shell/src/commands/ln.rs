@@ -24,15 +24,21 @@ impl Command for Ln {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
-            ("symbolic", 's', Val::No),
-            ("force", 'f', Val::No),
+            ("backup", 'b', Val::Opt),
+            ("directory", 'F', Val::No),
             ("no-dereference", 'n', Val::No),
-            ("verbose", 'v', Val::No),
-            ("target-directory", 't', Val::Req),
             ("no-target-directory", 'T', Val::No),
+            ("force", 'f', Val::No),
+            ("interactive", 'i', Val::No),
+            ("suffix", 'S', Val::Req),
+            ("target-directory", 't', Val::Req),
+            ("logical", 'L', Val::No),
+            ("physical", 'P', Val::No),
             ("relative", 'r', Val::No),
+            ("symbolic", 's', Val::No),
+            ("verbose", 'v', Val::No),
         ];
-        let (opts, mut ops) = match getopt(args, "sfnvt:TrbiLP", &long) {
+        let (opts, mut ops) = match getopt(args, "bdfinrst:vFLPS:T", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "ln", &e, 1),
         };

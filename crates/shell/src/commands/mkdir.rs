@@ -25,6 +25,7 @@ impl Command for Mkdir {
             ("parents", 'p', Val::No),
             ("mode", 'm', Val::Req),
             ("verbose", 'v', Val::No),
+            ("context", 'Z', Val::Opt),
         ];
         let (opts, ops) = match getopt(args, "pm:vZ", &long) {
             Ok(x) => x,

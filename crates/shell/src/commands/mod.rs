@@ -8,6 +8,13 @@
 //!
 //! Each command's tests sit at the bottom of its own file. Output formats and error texts
 //! follow GNU coreutils on Debian 12, checked against this machine's own tools.
+//!
+//! Options go through `util::getopt` (GNU getopt_long: permutation, abbreviations,
+//! glibc's error texts), which answers `--help` and `--version` for every tool with the
+//! real texts kept as data in `help/` (`help.rs`); `util::usage` prints them, or the error
+//! and its `Try '... --help'` line. Tools that are not GNU (procps, hostname, ncurses
+//! `clear`, debianutils `which`) answer in their own way. The tests at the bottom of this
+//! file check every command against answers captured from the real tools.
 
 use miragepot_vfs::{Ctx, Fs};
 use time::OffsetDateTime;
@@ -38,6 +45,7 @@ mod grep;
 mod groups;
 mod hashsum;
 mod head;
+mod help;
 mod hostname;
 mod id;
 mod last;
@@ -115,6 +123,10 @@ pub struct CmdCtx<'a> {
     pub rng: &'a mut Rng,
     /// Facts about the session (tty, client address, terminal size).
     pub session: &'a SessionInfo,
+    /// Whether standard output is the session's terminal: true only when the command writes
+    /// straight to the pty, false in pipes, redirections, command substitution and exec-mode
+    /// sessions. `ls` uses it for columns, quoting and `--color=auto`, as GNU's `isatty(1)`.
+    pub stdout_is_tty: bool,
 }
 
 impl CmdCtx<'_> {
@@ -304,5 +316,267 @@ mod tests {
                 assert!(r.code >= 0, "{} {:?}", c.name(), args);
             }
         }
+    }
+
+    /// First two lines of stdout, of stderr, and the exit status.
+    type Answer = (&'static str, &'static str, i32);
+
+    /// Per command, captured on Debian 12 with `LANG=C.UTF-8`: the answers to `--help`,
+    /// `--version`, `-Y` and `--bogus-option`.
+    #[rustfmt::skip]
+    const OPTION_ANSWERS: &[(&str, [Answer; 4])] = &[
+        ("arch", [("Usage: arch [OPTION]...\nPrint machine architecture.", "", 0), ("arch (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "arch: invalid option -- 'Y'\nTry 'arch --help' for more information.", 1), ("", "arch: unrecognized option '--bogus-option'\nTry 'arch --help' for more information.", 1)]),
+        ("base64", [("Usage: base64 [OPTION]... [FILE]\nBase64 encode or decode FILE, or standard input, to standard output.", "", 0), ("base64 (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "base64: invalid option -- 'Y'\nTry 'base64 --help' for more information.", 1), ("", "base64: unrecognized option '--bogus-option'\nTry 'base64 --help' for more information.", 1)]),
+        ("basename", [("Usage: basename NAME [SUFFIX]\n  or:  basename OPTION... NAME...", "", 0), ("basename (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "basename: invalid option -- 'Y'\nTry 'basename --help' for more information.", 1), ("", "basename: unrecognized option '--bogus-option'\nTry 'basename --help' for more information.", 1)]),
+        ("cat", [("Usage: cat [OPTION]... [FILE]...\nConcatenate FILE(s) to standard output.", "", 0), ("cat (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "cat: invalid option -- 'Y'\nTry 'cat --help' for more information.", 1), ("", "cat: unrecognized option '--bogus-option'\nTry 'cat --help' for more information.", 1)]),
+        ("chmod", [("Usage: chmod [OPTION]... MODE[,MODE]... FILE...\n  or:  chmod [OPTION]... OCTAL-MODE FILE...", "", 0), ("chmod (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "chmod: invalid option -- 'Y'\nTry 'chmod --help' for more information.", 1), ("", "chmod: unrecognized option '--bogus-option'\nTry 'chmod --help' for more information.", 1)]),
+        ("chown", [("Usage: chown [OPTION]... [OWNER][:[GROUP]] FILE...\n  or:  chown [OPTION]... --reference=RFILE FILE...", "", 0), ("chown (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "chown: invalid option -- 'Y'\nTry 'chown --help' for more information.", 1), ("", "chown: unrecognized option '--bogus-option'\nTry 'chown --help' for more information.", 1)]),
+        ("clear", [("", "clear: invalid option -- '-'\nUsage: clear [options]", 1), ("", "clear: invalid option -- '-'\nUsage: clear [options]", 1), ("", "clear: invalid option -- 'Y'\nUsage: clear [options]", 1), ("", "clear: invalid option -- '-'\nUsage: clear [options]", 1)]),
+        ("cp", [("Usage: cp [OPTION]... [-T] SOURCE DEST\n  or:  cp [OPTION]... SOURCE... DIRECTORY", "", 0), ("cp (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "cp: invalid option -- 'Y'\nTry 'cp --help' for more information.", 1), ("", "cp: unrecognized option '--bogus-option'\nTry 'cp --help' for more information.", 1)]),
+        ("cut", [("Usage: cut OPTION... [FILE]...\nPrint selected parts of lines from each FILE to standard output.", "", 0), ("cut (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "cut: invalid option -- 'Y'\nTry 'cut --help' for more information.", 1), ("", "cut: unrecognized option '--bogus-option'\nTry 'cut --help' for more information.", 1)]),
+        ("date", [("Usage: date [OPTION]... [+FORMAT]\n  or:  date [-u|--utc|--universal] [MMDDhhmm[[CC]YY][.ss]]", "", 0), ("date (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "date: invalid option -- 'Y'\nTry 'date --help' for more information.", 1), ("", "date: unrecognized option '--bogus-option'\nTry 'date --help' for more information.", 1)]),
+        ("df", [("Usage: df [OPTION]... [FILE]...\nShow information about the file system on which each FILE resides,", "", 0), ("df (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "df: invalid option -- 'Y'\nTry 'df --help' for more information.", 1), ("", "df: unrecognized option '--bogus-option'\nTry 'df --help' for more information.", 1)]),
+        ("dirname", [("Usage: dirname [OPTION] NAME...\nOutput each NAME with its last non-slash component and trailing slashes", "", 0), ("dirname (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "dirname: invalid option -- 'Y'\nTry 'dirname --help' for more information.", 1), ("", "dirname: unrecognized option '--bogus-option'\nTry 'dirname --help' for more information.", 1)]),
+        ("du", [("Usage: du [OPTION]... [FILE]...\n  or:  du [OPTION]... --files0-from=F", "", 0), ("du (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "du: invalid option -- 'Y'\nTry 'du --help' for more information.", 1), ("", "du: unrecognized option '--bogus-option'\nTry 'du --help' for more information.", 1)]),
+        ("echo", [("Usage: echo [SHORT-OPTION]... [STRING]...\n  or:  echo LONG-OPTION", "", 0), ("echo (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("-Y\n", "", 0), ("--bogus-option\n", "", 0)]),
+        ("env", [("Usage: env [OPTION]... [-] [NAME=VALUE]... [COMMAND [ARG]...]\nSet each NAME to VALUE in the environment and run COMMAND.", "", 0), ("env (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "env: invalid option -- 'Y'\nTry 'env --help' for more information.", 125), ("", "env: unrecognized option '--bogus-option'\nTry 'env --help' for more information.", 125)]),
+        ("false", [("Usage: false [ignored command line arguments]\n  or:  false OPTION", "", 1), ("false (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 1), ("", "", 1), ("", "", 1)]),
+        ("find", [("Usage: find [-H] [-L] [-P] [-Olevel] [-D debugopts] [path...] [expression]\n", "", 0), ("find (GNU findutils) 4.9.0\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "find: unknown predicate `-Y'\n", 1), ("", "find: unknown predicate `--bogus-option'\n", 1)]),
+        ("free", [("\nUsage:", "", 0), ("free from procps-ng 4.0.2\n", "", 0), ("", "free: invalid option -- 'Y'\n", 1), ("", "free: unrecognized option '--bogus-option'\n", 1)]),
+        ("grep", [("Usage: grep [OPTION]... PATTERNS [FILE]...\nSearch for PATTERNS in each FILE.", "", 0), ("grep (GNU grep) 3.8\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "grep: invalid option -- 'Y'\nUsage: grep [OPTION]... PATTERNS [FILE]...", 2), ("", "grep: unrecognized option '--bogus-option'\nUsage: grep [OPTION]... PATTERNS [FILE]...", 2)]),
+        ("groups", [("Usage: groups [OPTION]... [USERNAME]...\nPrint group memberships for each USERNAME or, if no USERNAME is specified, for", "", 0), ("groups (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "groups: invalid option -- 'Y'\nTry 'groups --help' for more information.", 1), ("", "groups: unrecognized option '--bogus-option'\nTry 'groups --help' for more information.", 1)]),
+        ("head", [("Usage: head [OPTION]... [FILE]...\nPrint the first 10 lines of each FILE to standard output.", "", 0), ("head (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "head: invalid option -- 'Y'\nTry 'head --help' for more information.", 1), ("", "head: unrecognized option '--bogus-option'\nTry 'head --help' for more information.", 1)]),
+        ("hostname", [("Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name", "", 255), ("hostname 3.23\n", "", 0), ("Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name", "hostname: invalid option -- 'Y'\n", 255), ("Usage: hostname [-b] {hostname|-F file}         set host name (from file)\n       hostname [-a|-A|-d|-f|-i|-I|-s|-y]       display formatted name", "hostname: unrecognized option '--bogus-option'\n", 255)]),
+        ("id", [("Usage: id [OPTION]... [USER]...\nPrint user and group information for each specified USER,", "", 0), ("id (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "id: invalid option -- 'Y'\nTry 'id --help' for more information.", 1), ("", "id: unrecognized option '--bogus-option'\nTry 'id --help' for more information.", 1)]),
+        ("last", [("\nUsage:", "", 0), ("last from util-linux 2.38.1\n", "", 0), ("", "last: invalid option -- 'Y'\nTry 'last --help' for more information.", 1), ("", "last: unrecognized option '--bogus-option'\nTry 'last --help' for more information.", 1)]),
+        ("ln", [("Usage: ln [OPTION]... [-T] TARGET LINK_NAME\n  or:  ln [OPTION]... TARGET", "", 0), ("ln (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "ln: invalid option -- 'Y'\nTry 'ln --help' for more information.", 1), ("", "ln: unrecognized option '--bogus-option'\nTry 'ln --help' for more information.", 1)]),
+        ("ls", [("Usage: ls [OPTION]... [FILE]...\nList information about the FILEs (the current directory by default).", "", 0), ("ls (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "ls: invalid option -- 'Y'\nTry 'ls --help' for more information.", 2), ("", "ls: unrecognized option '--bogus-option'\nTry 'ls --help' for more information.", 2)]),
+        ("md5sum", [("Usage: md5sum [OPTION]... [FILE]...\nPrint or check MD5 (128-bit) checksums.", "", 0), ("md5sum (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "md5sum: invalid option -- 'Y'\nTry 'md5sum --help' for more information.", 1), ("", "md5sum: unrecognized option '--bogus-option'\nTry 'md5sum --help' for more information.", 1)]),
+        ("mkdir", [("Usage: mkdir [OPTION]... DIRECTORY...\nCreate the DIRECTORY(ies), if they do not already exist.", "", 0), ("mkdir (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "mkdir: invalid option -- 'Y'\nTry 'mkdir --help' for more information.", 1), ("", "mkdir: unrecognized option '--bogus-option'\nTry 'mkdir --help' for more information.", 1)]),
+        ("mv", [("Usage: mv [OPTION]... [-T] SOURCE DEST\n  or:  mv [OPTION]... SOURCE... DIRECTORY", "", 0), ("mv (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "mv: invalid option -- 'Y'\nTry 'mv --help' for more information.", 1), ("", "mv: unrecognized option '--bogus-option'\nTry 'mv --help' for more information.", 1)]),
+        ("nproc", [("Usage: nproc [OPTION]...\nPrint the number of processing units available to the current process,", "", 0), ("nproc (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "nproc: invalid option -- 'Y'\nTry 'nproc --help' for more information.", 1), ("", "nproc: unrecognized option '--bogus-option'\nTry 'nproc --help' for more information.", 1)]),
+        ("printenv", [("Usage: printenv [OPTION]... [VARIABLE]...\nPrint the values of the specified environment VARIABLE(s).", "", 0), ("printenv (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "printenv: invalid option -- 'Y'\nTry 'printenv --help' for more information.", 2), ("", "printenv: unrecognized option '--bogus-option'\nTry 'printenv --help' for more information.", 2)]),
+        ("printf", [("Usage: printf FORMAT [ARGUMENT]...\n  or:  printf OPTION", "", 0), ("printf (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("-Y", "", 0), ("--bogus-option", "", 0)]),
+        ("ps", [("\nUsage:", "", 0), ("ps from procps-ng 4.0.2\n", "", 0), ("", "error: unsupported SysV option\n", 1), ("", "error: unknown gnu long option\n", 1)]),
+        ("pwd", [("Usage: pwd [OPTION]...\nPrint the full filename of the current working directory.", "", 0), ("pwd (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "pwd: invalid option -- 'Y'\nTry 'pwd --help' for more information.", 1), ("", "pwd: unrecognized option '--bogus-option'\nTry 'pwd --help' for more information.", 1)]),
+        ("readlink", [("Usage: readlink [OPTION]... FILE...\nPrint value of a symbolic link or canonical file name", "", 0), ("readlink (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "readlink: invalid option -- 'Y'\nTry 'readlink --help' for more information.", 1), ("", "readlink: unrecognized option '--bogus-option'\nTry 'readlink --help' for more information.", 1)]),
+        ("realpath", [("Usage: realpath [OPTION]... FILE...\nPrint the resolved absolute file name;", "", 0), ("realpath (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "realpath: invalid option -- 'Y'\nTry 'realpath --help' for more information.", 1), ("", "realpath: unrecognized option '--bogus-option'\nTry 'realpath --help' for more information.", 1)]),
+        ("rm", [("Usage: rm [OPTION]... [FILE]...\nRemove (unlink) the FILE(s).", "", 0), ("rm (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "rm: invalid option -- 'Y'\nTry 'rm --help' for more information.", 1), ("", "rm: unrecognized option '--bogus-option'\nTry 'rm --help' for more information.", 1)]),
+        ("rmdir", [("Usage: rmdir [OPTION]... DIRECTORY...\nRemove the DIRECTORY(ies), if they are empty.", "", 0), ("rmdir (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "rmdir: invalid option -- 'Y'\nTry 'rmdir --help' for more information.", 1), ("", "rmdir: unrecognized option '--bogus-option'\nTry 'rmdir --help' for more information.", 1)]),
+        ("seq", [("Usage: seq [OPTION]... LAST\n  or:  seq [OPTION]... FIRST LAST", "", 0), ("seq (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "seq: invalid option -- 'Y'\nTry 'seq --help' for more information.", 1), ("", "seq: unrecognized option '--bogus-option'\nTry 'seq --help' for more information.", 1)]),
+        ("sha1sum", [("Usage: sha1sum [OPTION]... [FILE]...\nPrint or check SHA1 (160-bit) checksums.", "", 0), ("sha1sum (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "sha1sum: invalid option -- 'Y'\nTry 'sha1sum --help' for more information.", 1), ("", "sha1sum: unrecognized option '--bogus-option'\nTry 'sha1sum --help' for more information.", 1)]),
+        ("sha256sum", [("Usage: sha256sum [OPTION]... [FILE]...\nPrint or check SHA256 (256-bit) checksums.", "", 0), ("sha256sum (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "sha256sum: invalid option -- 'Y'\nTry 'sha256sum --help' for more information.", 1), ("", "sha256sum: unrecognized option '--bogus-option'\nTry 'sha256sum --help' for more information.", 1)]),
+        ("sleep", [("Usage: sleep NUMBER[SUFFIX]...\n  or:  sleep OPTION", "", 0), ("sleep (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "sleep: invalid option -- 'Y'\nTry 'sleep --help' for more information.", 1), ("", "sleep: unrecognized option '--bogus-option'\nTry 'sleep --help' for more information.", 1)]),
+        ("sort", [("Usage: sort [OPTION]... [FILE]...\n  or:  sort [OPTION]... --files0-from=F", "", 0), ("sort (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "sort: invalid option -- 'Y'\nTry 'sort --help' for more information.", 2), ("", "sort: unrecognized option '--bogus-option'\nTry 'sort --help' for more information.", 2)]),
+        ("stat", [("Usage: stat [OPTION]... FILE...\nDisplay file or file system status.", "", 0), ("stat (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "stat: invalid option -- 'Y'\nTry 'stat --help' for more information.", 1), ("", "stat: unrecognized option '--bogus-option'\nTry 'stat --help' for more information.", 1)]),
+        ("tail", [("Usage: tail [OPTION]... [FILE]...\nPrint the last 10 lines of each FILE to standard output.", "", 0), ("tail (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "tail: invalid option -- 'Y'\nTry 'tail --help' for more information.", 1), ("", "tail: unrecognized option '--bogus-option'\nTry 'tail --help' for more information.", 1)]),
+        ("tee", [("Usage: tee [OPTION]... [FILE]...\nCopy standard input to each FILE, and also to standard output.", "", 0), ("tee (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "tee: invalid option -- 'Y'\nTry 'tee --help' for more information.", 1), ("", "tee: unrecognized option '--bogus-option'\nTry 'tee --help' for more information.", 1)]),
+        ("touch", [("Usage: touch [OPTION]... FILE...\nUpdate the access and modification times of each FILE to the current time.", "", 0), ("touch (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "touch: invalid option -- 'Y'\nTry 'touch --help' for more information.", 1), ("", "touch: unrecognized option '--bogus-option'\nTry 'touch --help' for more information.", 1)]),
+        ("tr", [("Usage: tr [OPTION]... STRING1 [STRING2]\nTranslate, squeeze, and/or delete characters from standard input,", "", 0), ("tr (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "tr: invalid option -- 'Y'\nTry 'tr --help' for more information.", 1), ("", "tr: unrecognized option '--bogus-option'\nTry 'tr --help' for more information.", 1)]),
+        ("true", [("Usage: true [ignored command line arguments]\n  or:  true OPTION", "", 0), ("true (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "", 0), ("", "", 0)]),
+        ("tty", [("Usage: tty [OPTION]...\nPrint the file name of the terminal connected to standard input.", "", 0), ("tty (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "tty: invalid option -- 'Y'\nTry 'tty --help' for more information.", 2), ("", "tty: unrecognized option '--bogus-option'\nTry 'tty --help' for more information.", 2)]),
+        ("uname", [("Usage: uname [OPTION]...\nPrint certain system information.  With no OPTION, same as -s.", "", 0), ("uname (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "uname: invalid option -- 'Y'\nTry 'uname --help' for more information.", 1), ("", "uname: unrecognized option '--bogus-option'\nTry 'uname --help' for more information.", 1)]),
+        ("uniq", [("Usage: uniq [OPTION]... [INPUT [OUTPUT]]\nFilter adjacent matching lines from INPUT (or standard input),", "", 0), ("uniq (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "uniq: invalid option -- 'Y'\nTry 'uniq --help' for more information.", 1), ("", "uniq: unrecognized option '--bogus-option'\nTry 'uniq --help' for more information.", 1)]),
+        ("uptime", [("\nUsage:", "", 0), ("uptime from procps-ng 4.0.2\n", "", 0), ("", "uptime: invalid option -- 'Y'\n", 1), ("", "uptime: unrecognized option '--bogus-option'\n", 1)]),
+        ("users", [("Usage: users [OPTION]... [FILE]\nOutput who is currently logged in according to FILE.", "", 0), ("users (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "users: invalid option -- 'Y'\nTry 'users --help' for more information.", 1), ("", "users: unrecognized option '--bogus-option'\nTry 'users --help' for more information.", 1)]),
+        ("w", [("\nUsage:", "", 0), ("w from procps-ng 4.0.2\n", "", 0), ("", "w: invalid option -- 'Y'\n", 1), ("", "w: unrecognized option '--bogus-option'\n", 1)]),
+        ("wc", [("Usage: wc [OPTION]... [FILE]...\n  or:  wc [OPTION]... --files0-from=F", "", 0), ("wc (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "wc: invalid option -- 'Y'\nTry 'wc --help' for more information.", 1), ("", "wc: unrecognized option '--bogus-option'\nTry 'wc --help' for more information.", 1)]),
+        ("which", [("Usage: /usr/bin/which [-a] args\n", "Illegal option --\n", 2), ("Usage: /usr/bin/which [-a] args\n", "Illegal option --\n", 2), ("Usage: /usr/bin/which [-a] args\n", "Illegal option -Y\n", 2), ("Usage: /usr/bin/which [-a] args\n", "Illegal option --\n", 2)]),
+        ("who", [("Usage: who [OPTION]... [ FILE | ARG1 ARG2 ]\nPrint information about users who are currently logged in.", "", 0), ("who (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "who: invalid option -- 'Y'\nTry 'who --help' for more information.", 1), ("", "who: unrecognized option '--bogus-option'\nTry 'who --help' for more information.", 1)]),
+        ("whoami", [("Usage: whoami [OPTION]...\nPrint the user name associated with the current effective user ID.", "", 0), ("whoami (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "whoami: invalid option -- 'Y'\nTry 'whoami --help' for more information.", 1), ("", "whoami: unrecognized option '--bogus-option'\nTry 'whoami --help' for more information.", 1)]),
+        ("yes", [("Usage: yes [STRING]...\n  or:  yes OPTION", "", 0), ("yes (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "yes: invalid option -- 'Y'\nTry 'yes --help' for more information.", 1), ("", "yes: unrecognized option '--bogus-option'\nTry 'yes --help' for more information.", 1)]),
+    ];
+
+    /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).
+    fn run_with(persona: &Persona, name: &str, args: &[&str], cwd: &str) -> testutil::Ran {
+        let mut fs = persona.new_fs();
+        testutil::run_in(persona, &mut fs, name, args, cwd, b"")
+    }
+
+    fn first_lines(s: &str) -> String {
+        s.split('\n').take(2).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn help_version_and_bad_options_answer_like_the_real_tools() {
+        assert_eq!(OPTION_ANSWERS.len(), COMMANDS.len());
+        let persona = testutil::shared_persona();
+        let mut failures = Vec::new();
+        for (name, answers) in OPTION_ANSWERS {
+            let args = ["--help", "--version", "-Y", "--bogus-option"];
+            for (arg, (out, err, code)) in args.iter().zip(answers) {
+                let r = run_with(persona, name, &[arg], "/");
+                let got = (first_lines(&r.stdout), first_lines(&r.stderr), r.code);
+                if got != (out.to_string(), err.to_string(), *code) {
+                    failures.push(format!(
+                        "{name} {arg}: got {got:?}, want {:?}",
+                        (out, err, code)
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn help_and_version_texts_are_whole() {
+        for (name, arg, text) in [
+            ("ls", "--help", help::help("ls")),
+            ("ps", "--help", help::help("ps")),
+            ("free", "--version", help::version("free")),
+        ] {
+            let r = testutil::run(name, &[arg], "/", b"");
+            assert_eq!(Some(r.stdout.as_str()), text);
+        }
+        let r = testutil::run("ls", &["--help"], "/", b"");
+        assert_eq!(r.stdout.len(), 7800);
+        assert!(
+            r.stdout
+                .ends_with("or available locally via: info '(coreutils) ls invocation'\n")
+        );
+        let r = testutil::run("ps", &["--help", "o"], "/", b"");
+        assert_eq!(Some(r.stdout.as_str()), help::help("ps-output"));
+        let r = testutil::run("free", &["-Y"], "/", b"");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "free: invalid option -- 'Y'\n{}",
+                help::help("free").unwrap_or_default()
+            )
+        );
+        let r = testutil::run("echo", &["--help", "x"], "/", b"");
+        assert_eq!(r.stdout, "--help x\n");
+        let r = testutil::run("sleep", &["1", "--help"], "/", b"");
+        assert!(r.stdout.starts_with("Usage: sleep NUMBER[SUFFIX]...\n"));
+        let r = testutil::run("which", &["--", "-Y"], "/", b"");
+        assert_eq!((r.stderr.as_str(), r.code), ("", 1));
+        let r = testutil::run("hostname", &["-s", "-V"], "/", b"");
+        assert_eq!((r.stdout.as_str(), r.code), ("hostname 3.23\n", 0));
+        let r = testutil::run("grep", &["--help", "-V"], "/", b"");
+        assert!(r.stdout.starts_with("grep (GNU grep) 3.8\n"));
+        let r = testutil::run("find", &["/", "-name", "x", "-version"], "/", b"");
+        assert!(r.stdout.starts_with("find (GNU findutils) 4.9.0\n"));
+    }
+    /// Every option the real `--help` lists is accepted: none is refused as unknown.
+    #[test]
+    fn every_documented_option_is_accepted() {
+        let persona = Persona::debian12();
+        let mut refused = Vec::new();
+        for c in COMMANDS {
+            let Some(text) = help::help(c.name()) else {
+                continue;
+            };
+            let mut fs = persona.new_fs();
+            let mut seen = std::collections::BTreeSet::new();
+            let mut check = |opt: String| {
+                if !seen.insert(opt.clone()) {
+                    return;
+                }
+                // In /tmp, so that `grep -r` has little to walk.
+                let args = [opt.as_str(), "/dev/null"];
+                let r = testutil::run_in(&persona, &mut fs, c.name(), &args, "/tmp", b"");
+                if ["unrecognized option", "invalid option", "ambiguous"]
+                    .iter()
+                    .any(|m| r.stderr.contains(m))
+                {
+                    refused.push(format!("{} {opt}", c.name()));
+                }
+            };
+            for word in text.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-')) {
+                if word.len() > 2 && word.starts_with("--") && !word.starts_with("---") {
+                    check(word.to_string());
+                }
+            }
+            // Short options at the start of a help line (`  -a, --all`), not ranges (`-M`).
+            for line in text.lines() {
+                let body = line.trim_start();
+                let mut chars = body.chars();
+                if line.len() - body.len() <= 8
+                    && chars.next() == Some('-')
+                    && let Some(l) = chars.next().filter(|l| {
+                        l.is_ascii_lowercase() || "ABCDEFGHIJKLNOPQRSTUVWXYZ0".contains(*l)
+                    })
+                    && matches!(chars.next(), Some(',') | None)
+                {
+                    check(format!("-{l}"));
+                }
+            }
+        }
+        assert!(refused.is_empty(), "{}", refused.join("\n"));
+    }
+
+    /// Option errors captured on Debian 12 (`LANG=C.UTF-8`): the command line, the first two
+    /// lines of stderr and the status.
+    #[rustfmt::skip]
+    const OPTION_ERRORS: &[(&str, &str, i32)] = &[
+        ("cp --p", "cp: option '--p' is ambiguous; possibilities: '--parents' '--preserve'\nTry 'cp --help' for more information.", 1),
+        ("du --s", "du: option '--s' is ambiguous; possibilities: '--si' '--separate-dirs' '--summarize'\nTry 'du --help' for more information.", 1),
+        ("cat --s", "cat: option '--s' is ambiguous; possibilities: '--squeeze-blank' '--show-nonprinting' '--show-ends' '--show-tabs' '--show-all'\nTry 'cat --help' for more information.", 1),
+        ("stat --f", "stat: option '--f' is ambiguous; possibilities: '--file-system' '--format'\nTry 'stat --help' for more information.", 1),
+        ("md5sum --t", "md5sum: option '--t' is ambiguous; possibilities: '--tag' '--text'\nTry 'md5sum --help' for more information.", 1),
+        ("sort --sort=x", "sort: invalid argument ‘x’ for ‘--sort’\nValid arguments are:", 1),
+        ("sort --c", "sort: option '--c' is ambiguous; possibilities: '--check' '--compress-program'\nTry 'sort --help' for more information.", 2),
+        ("df --output=x", "df: option --output: field ‘x’ unknown\nTry 'df --help' for more information.", 1),
+        ("df --output=source,source", "df: option --output: field ‘source’ used more than once\nTry 'df --help' for more information.", 1),
+        ("ps --sort", "error: long sort specification must follow --sort\n", 1),
+        ("ps -p", "error: list of process IDs must follow -p\n", 1),
+        ("ps Y", "error: unsupported option (BSD syntax)\n", 1),
+        ("ps --hel", "error: unknown gnu long option\n", 1),
+        ("ps -Y", "error: unsupported SysV option\n", 1),
+        ("grep --co", "grep: option '--co' is ambiguous; possibilities: '--context' '--color' '--colour' '--count'\nUsage: grep [OPTION]... PATTERNS [FILE]...", 2),
+        ("grep -Y", "grep: invalid option -- 'Y'\nUsage: grep [OPTION]... PATTERNS [FILE]...", 2),
+        ("id --g", "id: option '--g' is ambiguous; possibilities: '--group' '--groups'\nTry 'id --help' for more information.", 1),
+        ("env --u", "env: option '--unset' requires an argument\nTry 'env --help' for more information.", 125),
+        ("cut --c", "cut: option '--c' is ambiguous; possibilities: '--characters' '--complement'\nTry 'cut --help' for more information.", 1),
+        ("ln --s", "ln: option '--s' is ambiguous; possibilities: '--suffix' '--symbolic'\nTry 'ln --help' for more information.", 1),
+        ("mv --s", "mv: option '--s' is ambiguous; possibilities: '--strip-trailing-slashes' '--suffix'\nTry 'mv --help' for more information.", 1),
+        ("tail --s", "tail: option '--s' is ambiguous; possibilities: '--silent' '--sleep-interval'\nTry 'tail --help' for more information.", 1),
+        ("uniq --s", "uniq: option '--s' is ambiguous; possibilities: '--skip-fields' '--skip-chars'\nTry 'uniq --help' for more information.", 1),
+        ("head --l", "head: option '--lines' requires an argument\nTry 'head --help' for more information.", 1),
+        ("nproc --ignore=x", "nproc: invalid number: ‘x’", 1),
+        ("date -I -Y", "date: invalid option -- 'Y'\nTry 'date --help' for more information.", 1),
+        ("free --s", "free: option '--s' is ambiguous; possibilities: '--si' '--seconds'\n", 1),
+        ("free -s x", "free: seconds argument failed: 'x': Invalid argument", 1),
+        ("free -c 0", "free: failed to parse count argument: '0': Numerical result out of range", 1),
+        ("last --h", "last: option '--h' is ambiguous; possibilities: '--help' '--hostlast'\nTry 'last --help' for more information.", 1),
+        ("hostname --f", "hostname: option '--f' is ambiguous; possibilities: '--file' '--fqdn'", 255),
+        ("hostname -F", "hostname: option requires an argument -- 'F'", 255),
+        ("clear -T", "clear: option requires an argument -- 'T'\nUsage: clear [options]", 1),
+        ("which -a -s ls", "Illegal option -s", 2),
+        ("tr --c", "tr: missing operand\nTry 'tr --help' for more information.", 1),
+        ("seq --f", "seq: option '--format' requires an argument\nTry 'seq --help' for more information.", 1),
+        ("touch --t", "touch: option '--time' requires an argument\nTry 'touch --help' for more information.", 1),
+        ("chmod --re", "chmod: option '--re' is ambiguous; possibilities: '--recursive' '--reference'\nTry 'chmod --help' for more information.", 1),
+        ("printf", "printf: missing operand\nTry 'printf --help' for more information.", 1),
+        ("pwd --bogus", "pwd: unrecognized option '--bogus'\nTry 'pwd --help' for more information.", 1),
+        ("tty x", "tty: extra operand ‘x’\nTry 'tty --help' for more information.", 2),
+        ("w -l", "w: invalid option -- 'l'\n", 1),
+        ("uptime x", "\nUsage:", 1),
+        ("ls --sort=foo", "ls: invalid argument ‘foo’ for ‘--sort’\nValid arguments are:", 1),
+        ("ls --color=a", "ls: ambiguous argument ‘a’ for ‘--color’\nValid arguments are:", 1),
+        ("ls -w x", "ls: invalid line width: ‘x’", 2),
+        ("ls --block-size=0", "ls: invalid --block-size argument '0'", 2),
+        ("ls --quoting-style=x", "ls: invalid argument ‘x’ for ‘--quoting-style’\nValid arguments are:", 1),
+        ("ls --time=x", "ls: invalid argument ‘x’ for ‘--time’\nValid arguments are:", 1),
+        ("ls --format=x", "ls: invalid argument ‘x’ for ‘--format’\nValid arguments are:", 1),
+        ("ls --indicator-style=x", "ls: invalid argument ‘x’ for ‘--indicator-style’\nValid arguments are:", 1),
+    ];
+
+    #[test]
+    fn option_errors_read_like_the_real_tools() {
+        let persona = testutil::shared_persona();
+        let mut failures = Vec::new();
+        for (line, err, code) in OPTION_ERRORS {
+            let words: Vec<&str> = line.split(' ').collect();
+            let Some((name, args)) = words.split_first() else {
+                continue;
+            };
+            let r = run_with(persona, name, args, "/tmp");
+            let got = (first_lines(r.stderr.trim_end_matches('\n')), r.code);
+            if got != (err.to_string(), *code) {
+                failures.push(format!("{line}: got {got:?}, want {:?}", (err, code)));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

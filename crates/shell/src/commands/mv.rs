@@ -6,7 +6,7 @@
 
 use miragepot_vfs::path::{basename, normalize};
 
-use super::util::{Val, getopt, sq, usage};
+use super::util::{IGNORED, Val, getopt, sq, usage};
 use super::{CmdCtx, Command};
 
 /// `mv`.
@@ -23,15 +23,19 @@ impl Command for Mv {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
+            ("backup", 'b', Val::Opt),
+            ("context", 'Z', Val::No),
             ("force", 'f', Val::No),
             ("interactive", 'i', Val::No),
             ("no-clobber", 'n', Val::No),
-            ("verbose", 'v', Val::No),
-            ("update", 'u', Val::Opt),
+            ("strip-trailing-slashes", IGNORED, Val::No),
+            ("suffix", 'S', Val::Req),
             ("target-directory", 't', Val::Req),
             ("no-target-directory", 'T', Val::No),
+            ("update", 'u', Val::No),
+            ("verbose", 'v', Val::No),
         ];
-        let (opts, mut ops) = match getopt(args, "finvuTt:b", &long) {
+        let (opts, mut ops) = match getopt(args, "bfint:uvS:TZ", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "mv", &e, 1),
         };

@@ -1,13 +1,14 @@
-//! `printf`: formatted output, as bash's builtin (which shadows `/usr/bin/printf`).
+//! `printf`: `/usr/bin/printf` (coreutils 9.1; bash's builtin lives in the interpreter).
 //!
 //! Emulated: directives `%s %b %q %d %i %u %o %x %X %c %f %F %e %E %g %G %%` with flags
 //! `-0+ #`, widths and precisions (also `*`), backslash escapes in the format (`\n`, `\t`,
 //! `\NNN`, `\xHH`, `\uHHHH`, ...), `%b` escapes as `echo -e`, reuse of the format while
 //! arguments remain, numeric arguments in decimal, `0x` hex, `0` octal and `'c` form.
-//! Known gaps: `-v var` is accepted but prints instead of assigning (the interpreter owns
-//! variables), `%q` quotes only with backslashes, `%a` is not supported.
+//! No options but `--help`/`--version` as the sole argument; `missing operand` without a
+//! format; the `ignoring excess arguments` warning when the format takes none.
+//! Known gaps: `%q` quotes only with backslashes, `%a` is not supported.
 
-use super::util::usage;
+use super::util::{q, sole_help_version, usage};
 use super::{CmdCtx, Command};
 
 /// `printf`.
@@ -23,20 +24,16 @@ impl Command for Printf {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        if let Some(code) = sole_help_version(ctx, "printf", args) {
+            return code;
+        }
         let mut rest: &[String] = args.get(1..).unwrap_or(&[]);
         if rest.first().is_some_and(|a| a == "--") {
             rest = rest.get(1..).unwrap_or(&[]);
-        } else if rest.first().is_some_and(|a| a == "-v") {
-            rest = rest.get(2..).unwrap_or(&[]);
         }
         let Some((fmt, vals)) = rest.split_first() else {
-            ctx.stderr
-                .line("printf: usage: printf [-v var] format [arguments]");
-            return 2;
+            return usage(ctx, "printf", "missing operand", 1);
         };
-        if fmt.starts_with('-') && fmt.len() > 1 {
-            return usage(ctx, "printf", &format!("{fmt}: invalid option"), 2);
-        }
         let mut st = State {
             args: vals,
             next: 0,
@@ -47,6 +44,15 @@ impl Command for Printf {
         loop {
             let before = st.next;
             let stop = format_once(fmt.as_bytes(), &mut st, &mut out);
+            if st.next == before
+                && !stop
+                && let Some(extra) = vals.get(st.next)
+            {
+                st.errs.push(format!(
+                    "warning: ignoring excess arguments, starting with {}",
+                    q(extra)
+                ));
+            }
             if stop || st.next >= vals.len() || st.next == before || out.len() > (1 << 22) {
                 break;
             }
@@ -81,8 +87,8 @@ impl<'a> State<'a> {
             None => 0,
             Some(s) => {
                 let (v, ok) = parse_int(s);
-                if !ok {
-                    self.errs.push(format!("{s}: invalid number"));
+                if let Some(why) = int_problem(s, v, ok) {
+                    self.errs.push(format!("{}: {why}", q(s)));
                     self.status = 1;
                 }
                 v
@@ -99,14 +105,30 @@ impl<'a> State<'a> {
                     return v;
                 }
                 let (v, ok) = parse_int(s);
-                if !ok {
-                    self.errs.push(format!("{s}: invalid number"));
+                if let Some(why) = int_problem(s, v, ok) {
+                    self.errs.push(format!("{}: {why}", q(s)));
                     self.status = 1;
                 }
                 v as f64
             }
         }
     }
+}
+
+/// What coreutils says about a numeric argument [`parse_int`] read as `(v, ok)`, if anything.
+fn int_problem(s: &str, v: i64, ok: bool) -> Option<&'static str> {
+    let body = s.trim_start().trim_start_matches(['+', '-']);
+    if !ok {
+        return Some(if body.starts_with(|c: char| c.is_ascii_digit()) {
+            "value not completely converted"
+        } else {
+            "expected a numeric value"
+        });
+    }
+    let decimal = !body.starts_with('0') && body.bytes().all(|b| b.is_ascii_digit());
+    let saturated = v == i64::MAX || v == i64::MIN;
+    (decimal && saturated && body != v.unsigned_abs().to_string())
+        .then_some("Numerical result out of range")
 }
 
 /// Parses a printf integer argument; the flag says whether it was entirely valid.
@@ -532,7 +554,7 @@ mod tests {
     }
 
     #[test]
-    fn formats_like_bash() {
+    fn formats_like_coreutils() {
         assert_eq!(
             p(&["%5.2f|%-4s|%x\\n", "3.14159", "ab", "255"]),
             " 3.14|ab  |ff\n"
@@ -573,10 +595,29 @@ mod tests {
         let r = run("printf", &["%d\\n", "abc"], "/", b"");
         assert_eq!(
             (r.stdout.as_str(), r.stderr.as_str(), r.code),
-            ("0\n", "printf: abc: invalid number\n", 1)
+            ("0\n", "printf: ‘abc’: expected a numeric value\n", 1)
+        );
+        let r = run("printf", &["%d\n", "99999999999999999999"], "/", b"");
+        assert_eq!(
+            r.stderr,
+            "printf: ‘99999999999999999999’: Numerical result out of range\n"
         );
         let r = run("printf", &[], "/", b"");
-        assert_eq!(r.code, 2);
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            (
+                "printf: missing operand\nTry 'printf --help' for more information.\n",
+                1
+            )
+        );
+        let r = run("printf", &["hi", "x"], "/", b"");
+        assert_eq!(
+            (r.stdout.as_str(), r.stderr.as_str()),
+            (
+                "hi",
+                "printf: warning: ignoring excess arguments, starting with ‘x’\n"
+            )
+        );
         assert_eq!(p(&["%f|%.0f\\n", "-1.5", "2.5"]), "-1.500000|2\n");
     }
 }

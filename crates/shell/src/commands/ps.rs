@@ -4,10 +4,12 @@
 //! and the `ps` itself (pids derived from the login time; `ps` gets a fresh one each run).
 //! Emulated: default (this terminal's processes), `aux`/`ax`/`-e`/`-A`, `-f`/`-ef`, `-u USER`,
 //! `u` (user format), column widths of procps 4.0.2, START/STIME as `HH:MM` today, `MonDD`
-//! this year, else the year. Known gaps: `-o`, `--sort`, `-p`, `f` (forest) are ignored.
+//! this year, else the year; `--help [section]`, `--version`/`-V`/`V`, and the `error: ...`
+//! answers to unknown options. Known gaps: `-o`, `--sort`, `-p`, `f` (forest) are ignored,
+//! missing option values are not diagnosed.
 
-use super::util::{month_abbr, utc};
-use super::{CmdCtx, Command};
+use super::util::{month_abbr, print_version, utc};
+use super::{CmdCtx, Command, help};
 use crate::persona::Process;
 
 /// `ps`.
@@ -91,6 +93,155 @@ fn start_str(start: i64, now: i64, wide: bool) -> String {
     }
 }
 
+/// procps' long options that take a value, with the error when it is missing.
+const LONG_VALUE: &[(&str, &str)] = &[
+    ("Group", "list of real groups must follow --Group"),
+    ("User", "list of real users must follow --User"),
+    ("cols", COLS),
+    ("columns", COLS),
+    ("format", "format specification must follow --format"),
+    ("group", "list of effective groups must follow --group"),
+    ("lines", ROWS),
+    ("pid", "list of process IDs must follow --pid"),
+    ("ppid", "list of process IDs must follow --ppid"),
+    ("quick-pid", "List of process IDs must follow --quick-pid."),
+    ("rows", ROWS),
+    ("sid", "some sid thing(s) must follow --sid"),
+    ("sort", "long sort specification must follow --sort"),
+    ("tty", "list of ttys must follow --tty"),
+    ("user", "list of effective users must follow --user"),
+    ("width", COLS),
+];
+const COLS: &str = "number of columns must follow --cols, --width, or --columns";
+const ROWS: &str = "number of rows must follow --rows or --lines";
+/// procps' long options without a value.
+const LONG_FLAG: &[&str] = &[
+    "context",
+    "cumulative",
+    "deselect",
+    "forest",
+    "header",
+    "headers",
+    "heading",
+    "headings",
+    "info",
+    "no-header",
+    "no-headers",
+    "no-heading",
+    "no-headings",
+    "noheader",
+    "noheaders",
+    "noheading",
+    "noheadings",
+];
+/// Letters procps 4.0.2 rejects after `-` (SysV) and without a dash (BSD).
+const SYSV_BAD: &str = "bikzBDEIJKQRWY";
+const BSD_BAD: &str = "bdiyzABCDEFGIJKNPQRWY";
+/// Letters that take a value (the rest of the word, or the next word).
+const SYSV_VALUE: &str = "CGgoOpqstUu";
+const BSD_VALUE: &str = "kOopqtU";
+
+/// The error for a short option given without its value (`ps -p`), when procps has one.
+fn missing_value(c: char, dash: &str) -> Option<String> {
+    let what = match (c, dash) {
+        ('o', _) => "format specification must follow",
+        ('p', _) => "list of process IDs must follow",
+        ('q', _) => return Some(format!("List of process IDs must follow {dash}q.")),
+        ('O', _) => "format or sort specification must follow",
+        ('C', "-") => "list of command names must follow",
+        ('G', "-") => "list of real groups must follow",
+        ('U', "-") => "list of real users must follow",
+        ('U', _) => "list of users must follow",
+        ('k', "") => return Some("long sort specification must follow 'k'".into()),
+        _ => return None,
+    };
+    Some(format!("{what} {dash}{c}"))
+}
+
+/// ps's `--help [section]`, `--version`/`-V`/`V`, and its errors for unknown options
+/// (`error: ...` and the short usage on stderr, status 1). `None` when ps should run.
+fn check_options(ctx: &mut CmdCtx<'_>, args: &[String]) -> Option<i32> {
+    let mut it = args.iter().skip(1).peekable();
+    while let Some(a) = it.next() {
+        let err = if let Some(long) = a.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (long, None),
+            };
+            if name == "help" {
+                let section = inline.or_else(|| it.peek().map(|s| s.as_str()));
+                let page = match section.unwrap_or("") {
+                    "simple" | "s" => "ps-simple",
+                    "list" | "l" => "ps-list",
+                    "output" | "o" => "ps-output",
+                    "threads" | "t" => "ps-threads",
+                    "misc" | "m" => "ps-misc",
+                    "all" | "a" => "ps-all",
+                    _ => "ps",
+                };
+                ctx.stdout.write_str(help::help(page).unwrap_or_default());
+                return Some(0);
+            }
+            if name == "version" {
+                return Some(print_version(ctx, "ps"));
+            }
+            if let Some((_, missing)) = LONG_VALUE.iter().find(|(n, _)| *n == name) {
+                if inline.is_none() && it.next().is_none() {
+                    ctx.stderr.line(&format!("error: {missing}"));
+                    ctx.stderr.write_str(help::help("ps").unwrap_or_default());
+                    return Some(1);
+                }
+                continue;
+            }
+            if LONG_FLAG.contains(&name) || long.is_empty() {
+                continue;
+            }
+            "error: unknown gnu long option".to_string()
+        } else {
+            let (letters, bad, takes, msg) = match a.strip_prefix('-') {
+                Some(l) => (l, SYSV_BAD, SYSV_VALUE, "error: unsupported SysV option"),
+                None => (
+                    a.as_str(),
+                    BSD_BAD,
+                    BSD_VALUE,
+                    "error: unsupported option (BSD syntax)",
+                ),
+            };
+            let mut found = None;
+            for (i, c) in letters.char_indices() {
+                if c == 'V' {
+                    return Some(print_version(ctx, "ps"));
+                }
+                if bad.contains(c) {
+                    found = Some(msg.to_string());
+                    break;
+                }
+                if takes.contains(c) {
+                    let dash = if a.starts_with('-') { "-" } else { "" };
+                    if letters.get(i + 1..).is_some_and(str::is_empty)
+                        && it.next().is_none()
+                        && let Some(m) = missing_value(c, dash)
+                    {
+                        found = Some(format!("error: {m}"));
+                    }
+                    break;
+                }
+                if c.is_ascii_digit() || c == ',' {
+                    break;
+                }
+            }
+            match found {
+                Some(m) => m,
+                None => continue,
+            }
+        };
+        ctx.stderr.line(&err);
+        ctx.stderr.write_str(help::help("ps").unwrap_or_default());
+        return Some(1);
+    }
+    None
+}
+
 impl Command for Ps {
     fn name(&self) -> &'static str {
         "ps"
@@ -101,6 +252,9 @@ impl Command for Ps {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        if let Some(code) = check_options(ctx, args) {
+            return code;
+        }
         let (mut all, mut user_fmt, mut full, mut bsd_x) = (false, false, false, false);
         let mut only_user: Option<String> = None;
         let mut it = args.iter().skip(1);

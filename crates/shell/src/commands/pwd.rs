@@ -1,5 +1,7 @@
-//! `pwd`: print the working directory (coreutils; `-L` default, `-P` resolves symlinks).
+//! `pwd`: print the working directory (coreutils 9.1 `/usr/bin/pwd`: `-P`, resolving symlinks,
+//! by default; `-L` prints the logical directory).
 
+use super::util::{Val, getopt, usage};
 use super::{CmdCtx, Command};
 
 /// `pwd`.
@@ -15,29 +17,24 @@ impl Command for Pwd {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        for a in args.iter().skip(1) {
-            match a.as_str() {
-                "-L" => {}
-                "-P" => {
-                    let real = ctx
-                        .fs
-                        .canonicalize("/", ctx.cwd)
-                        .unwrap_or_else(|_| ctx.cwd.into());
-                    ctx.stdout.line(&real);
-                    return 0;
-                }
-                s if s.starts_with('-') => {
-                    ctx.error(
-                        "pwd",
-                        &format!("invalid option -- '{}'", s.trim_start_matches('-')),
-                    );
-                    ctx.stderr.line("Try 'pwd --help' for more information.");
-                    return 1;
-                }
-                _ => {}
-            }
+        let long = [("logical", 'L', Val::No), ("physical", 'P', Val::No)];
+        let (opts, ops) = match getopt(args, "LP", &long) {
+            Ok(x) => x,
+            Err(e) => return usage(ctx, "pwd", &e, 1),
+        };
+        if !ops.is_empty() {
+            ctx.error("pwd", "ignoring non-option arguments");
         }
-        ctx.stdout.line(ctx.cwd);
+        // The last of -L/-P wins; coreutils' pwd defaults to -P.
+        if opts.last().is_none_or(|o| o.0 == 'P') {
+            let real = ctx
+                .fs
+                .canonicalize("/", ctx.cwd)
+                .unwrap_or_else(|_| ctx.cwd.into());
+            ctx.stdout.line(&real);
+        } else {
+            ctx.stdout.line(ctx.cwd);
+        }
         0
     }
 }

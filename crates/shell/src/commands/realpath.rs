@@ -5,7 +5,7 @@
 use miragepot_vfs::path::normalize;
 
 use super::readlink::{Mode, resolve};
-use super::util::{Val, getopt, usage};
+use super::util::{IGNORED, Val, getopt, usage};
 use super::{CmdCtx, Command};
 
 /// `realpath`.
@@ -30,6 +30,8 @@ impl Command for Realpath {
             ("zero", 'z', Val::No),
             ("logical", 'L', Val::No),
             ("physical", 'P', Val::No),
+            ("relative-to", IGNORED, Val::Req),
+            ("relative-base", IGNORED, Val::Req),
         ];
         let (opts, ops) = match getopt(args, "emsqzLP", &long) {
             Ok(x) => x,

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use miragepot_vfs::WriteMode;
 
-use super::util::{Val, getopt, or_stdin, read_input, usage};
+use super::util::{IGNORED, Val, argmatch, getopt, or_stdin, read_input, usage};
 use super::{CmdCtx, Command};
 
 /// `sort`.
@@ -99,6 +99,9 @@ fn num_prefix(s: &[u8], human: bool) -> f64 {
     v * mult
 }
 
+/// Key of `--sort=WORD`.
+const SORT: char = '\u{e000}';
+
 impl Command for Sort {
     fn name(&self) -> &'static str {
         "sort"
@@ -110,21 +113,36 @@ impl Command for Sort {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
+            ("ignore-leading-blanks", 'b', Val::No),
+            ("check", 'c', Val::Opt),
+            ("compress-program", IGNORED, Val::Req),
+            ("debug", IGNORED, Val::No),
+            ("dictionary-order", 'd', Val::No),
+            ("ignore-case", 'f', Val::No),
+            ("files0-from", IGNORED, Val::Req),
+            ("general-numeric-sort", 'g', Val::No),
+            ("ignore-nonprinting", 'i', Val::No),
+            ("key", 'k', Val::Req),
+            ("merge", 'm', Val::No),
+            ("month-sort", 'M', Val::No),
             ("numeric-sort", 'n', Val::No),
             ("human-numeric-sort", 'h', Val::No),
-            ("general-numeric-sort", 'g', Val::No),
-            ("reverse", 'r', Val::No),
-            ("unique", 'u', Val::No),
-            ("ignore-case", 'f', Val::No),
-            ("ignore-leading-blanks", 'b', Val::No),
-            ("key", 'k', Val::Req),
-            ("field-separator", 't', Val::Req),
-            ("output", 'o', Val::Req),
-            ("stable", 's', Val::No),
             ("version-sort", 'V', Val::No),
             ("random-sort", 'R', Val::No),
+            ("random-source", IGNORED, Val::Req),
+            ("sort", SORT, Val::Req),
+            ("output", 'o', Val::Req),
+            ("reverse", 'r', Val::No),
+            ("stable", 's', Val::No),
+            ("batch-size", IGNORED, Val::Req),
+            ("buffer-size", 'S', Val::Req),
+            ("field-separator", 't', Val::Req),
+            ("temporary-directory", 'T', Val::Req),
+            ("unique", 'u', Val::No),
+            ("zero-terminated", 'z', Val::No),
+            ("parallel", IGNORED, Val::Req),
         ];
-        let (opts, ops) = match getopt(args, "nhgrufbk:t:o:sVRdMcCzS:T:", &long) {
+        let (opts, ops) = match getopt(args, "bcCdfghik:mMno:rRsS:t:T:uVy:z", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "sort", &e, 2),
         };
@@ -137,6 +155,23 @@ impl Command for Sort {
             let v = v.unwrap_or_default();
             match c {
                 'n' | 'g' | 'V' => k.numeric = true,
+                SORT => {
+                    let words: &[&[&str]] = &[
+                        &["general-numeric"],
+                        &["human-numeric"],
+                        &["month"],
+                        &["numeric"],
+                        &["random"],
+                        &["version"],
+                    ];
+                    match argmatch(ctx, "sort", "--sort", &v, words) {
+                        Some(1) => k.human = true,
+                        Some(4) => random = true,
+                        Some(_) => k.numeric = true,
+                        // argmatch failures exit 1 in every coreutils tool.
+                        None => return 1,
+                    }
+                }
                 'h' => k.human = true,
                 'r' => reverse = true,
                 'u' => unique = true,

@@ -8,7 +8,7 @@
 use miragepot_vfs::{FileType, Meta};
 
 use super::ls::blocks_k;
-use super::util::{Val, getopt, group_name, sq, usage, user_name, utc};
+use super::util::{IGNORED, Val, getopt, group_name, sq, usage, user_name, utc};
 use super::{CmdCtx, Command};
 
 /// `stat`.
@@ -110,10 +110,11 @@ impl Command for Stat {
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [
             ("dereference", 'L', Val::No),
-            ("terse", 't', Val::No),
+            ("file-system", 'f', Val::No),
             ("format", 'c', Val::Req),
             ("printf", 'P', Val::Req),
-            ("file-system", 'f', Val::No),
+            ("terse", 't', Val::No),
+            ("cached", IGNORED, Val::Req),
         ];
         let (opts, ops) = match getopt(args, "Ltc:f", &long) {
             Ok(x) => x,

@@ -5,7 +5,9 @@
 //! that could grow), GNU errors. Huge counts saturate.
 
 use super::head::obsolete_count;
-use super::util::{Val, getopt, or_stdin, parse_count, q, read_input, sq, to_usize, usage};
+use super::util::{
+    IGNORED, Val, getopt, or_stdin, parse_count, q, read_input, sq, to_usize, usage,
+};
 use super::{CmdCtx, Command};
 
 /// `tail`.
@@ -39,6 +41,8 @@ impl Command for Tail {
             ("retry", 'r', Val::No),
             ("pid", 'p', Val::Req),
             ("sleep-interval", 's', Val::Req),
+            ("max-unchanged-stats", IGNORED, Val::Req),
+            ("zero-terminated", 'z', Val::No),
         ];
         let (opts, ops) = match getopt(&args, "n:c:qvfFs:z", &long) {
             Ok(x) => x,

@@ -14,12 +14,27 @@ pub struct Ran {
 
 /// Runs `name args...` as root in `cwd` with `stdin`, on a fresh filesystem.
 pub fn run(name: &str, args: &[&str], cwd: &str, stdin: &[u8]) -> Ran {
-    let persona = Persona::debian12();
+    let persona = shared_persona();
     let mut fs = persona.new_fs();
-    run_in(&persona, &mut fs, name, args, cwd, stdin)
+    run_in(persona, &mut fs, name, args, cwd, stdin)
 }
 
-/// Runs a command against a given filesystem (to chain commands in one test).
+/// [`run`] with stdout not a terminal (a pipe or a redirection).
+pub fn run_piped(name: &str, args: &[&str], cwd: &str, stdin: &[u8]) -> Ran {
+    let persona = shared_persona();
+    let mut fs = persona.new_fs();
+    run_full(persona, &mut fs, name, args, cwd, stdin, false)
+}
+
+/// The debian12 persona. Building it is the slow part and it never changes, so tests share
+/// one.
+pub fn shared_persona() -> &'static Persona {
+    static PERSONA: std::sync::OnceLock<Persona> = std::sync::OnceLock::new();
+    PERSONA.get_or_init(Persona::debian12)
+}
+
+/// Runs a command against a given filesystem (to chain commands in one test), its stdout
+/// the session's terminal.
 pub fn run_in(
     persona: &Persona,
     fs: &mut miragepot_vfs::Fs,
@@ -27,6 +42,18 @@ pub fn run_in(
     args: &[&str],
     cwd: &str,
     stdin: &[u8],
+) -> Ran {
+    run_full(persona, fs, name, args, cwd, stdin, true)
+}
+
+fn run_full(
+    persona: &Persona,
+    fs: &mut miragepot_vfs::Fs,
+    name: &str,
+    args: &[&str],
+    cwd: &str,
+    stdin: &[u8],
+    stdout_is_tty: bool,
 ) -> Ran {
     let user = persona.user("root").cloned().expect("root user");
     let mut env = Env::login(&user, persona);
@@ -55,6 +82,7 @@ pub fn run_in(
         now: time::OffsetDateTime::from_unix_timestamp(1_763_730_000).expect("time"),
         rng: &mut rng,
         session: &session,
+        stdout_is_tty,
     };
     let code = cmd.run(&mut ctx, &argv);
     Ran {

@@ -1,5 +1,6 @@
-//! `true`: do nothing, successfully.
+//! `true`: do nothing, successfully (`--help`/`--version` alone are answered, as coreutils).
 
+use super::util::sole_help_version;
 use super::{CmdCtx, Command};
 
 /// `true`.
@@ -14,7 +15,7 @@ impl Command for True {
         &["/usr/bin/true"]
     }
 
-    fn run(&self, _ctx: &mut CmdCtx<'_>, _args: &[String]) -> i32 {
-        0
+    fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        sole_help_version(ctx, "true", args).unwrap_or(0)
     }
 }

@@ -1,7 +1,6 @@
 //! `tty`: print the terminal name (coreutils 9.1): `/dev/pts/N` with a pty, else `not a tty` and exit 1; `-s` silent.
 
-#[allow(unused_imports)]
-use super::util::{Val, getopt, q, sq, usage};
+use super::util::{Val, getopt, q, usage};
 use super::{CmdCtx, Command};
 
 /// `tty`.
@@ -17,9 +16,15 @@ impl Command for Tty {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let silent = args
-            .iter()
-            .any(|a| a == "-s" || a == "--silent" || a == "--quiet");
+        let long = [("silent", 's', Val::No), ("quiet", 's', Val::No)];
+        let (opts, ops) = match getopt(args, "s", &long) {
+            Ok(x) => x,
+            Err(e) => return usage(ctx, "tty", &e, 2),
+        };
+        if let Some(extra) = ops.first() {
+            return usage(ctx, "tty", &format!("extra operand {}", q(extra)), 2);
+        }
+        let silent = !opts.is_empty();
         match ctx.session.tty.clone() {
             Some(t) => {
                 if !silent {

@@ -5,7 +5,7 @@
 
 use miragepot_vfs::WriteMode;
 
-use super::util::{Val, getopt, q, read_input, usage};
+use super::util::{IGNORED, Val, getopt, q, read_input, usage};
 use super::{CmdCtx, Command};
 
 /// `uniq`.
@@ -24,13 +24,16 @@ impl Command for Uniq {
         let long = [
             ("count", 'c', Val::No),
             ("repeated", 'd', Val::No),
+            ("all-repeated", 'D', Val::Opt),
+            ("group", IGNORED, Val::Opt),
             ("unique", 'u', Val::No),
             ("ignore-case", 'i', Val::No),
             ("skip-fields", 'f', Val::Req),
             ("skip-chars", 's', Val::Req),
             ("check-chars", 'w', Val::Req),
+            ("zero-terminated", 'z', Val::No),
         ];
-        let (opts, ops) = match getopt(args, "cduif:s:w:z", &long) {
+        let (opts, ops) = match getopt(args, "cdDuif:s:w:z", &long) {
             Ok(x) => x,
             Err(e) => return usage(ctx, "uniq", &e, 1),
         };

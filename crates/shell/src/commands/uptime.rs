@@ -4,8 +4,8 @@
 //! from `persona.boot_time`, `ctx.now` and `/proc/loadavg`), `-p` (pretty), `-s` (since).
 //! One user is this session.
 
-use super::util::{Val, getopt, hms, usage, utc};
-use super::{CmdCtx, Command};
+use super::util::{Val, getopt_stop, hms, print_help, print_version, usage_full, utc};
+use super::{CmdCtx, Command, help};
 
 /// `uptime`.
 pub struct Uptime;
@@ -45,10 +45,21 @@ impl Command for Uptime {
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = [("pretty", 'p', Val::No), ("since", 's', Val::No)];
-        let (opts, _) = match getopt(args, "psV", &long) {
+        let (opts, ops) = match getopt_stop(args, "phsV", Some(&long), "hsV") {
             Ok(x) => x,
-            Err(e) => return usage(ctx, "uptime", &e, 1),
+            Err(e) => return usage_full(ctx, "uptime", &e),
         };
+        match opts.last().map(|o| o.0) {
+            Some('h') => return print_help(ctx, "uptime"),
+            Some('V') => return print_version(ctx, "uptime"),
+            Some('s') => {}
+            _ if !ops.is_empty() => {
+                ctx.stderr
+                    .write_str(help::help("uptime").unwrap_or_default());
+                return 1;
+            }
+            _ => {}
+        }
         let boot = ctx.persona.boot_time;
         if opts.iter().any(|o| o.0 == 's') {
             let t = utc(boot);

@@ -1,7 +1,6 @@
 //! `users`: print the user names of users currently logged in (coreutils 9.1): this session, when it has a terminal.
 
-#[allow(unused_imports)]
-use super::util::{Val, getopt, q, sq, usage};
+use super::util::{getopt, q, usage};
 use super::{CmdCtx, Command};
 
 /// `users`.
@@ -17,7 +16,13 @@ impl Command for Users {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let _ = args;
+        let ops = match getopt(args, "", &[]) {
+            Ok((_, ops)) => ops,
+            Err(e) => return usage(ctx, "users", &e, 1),
+        };
+        if let Some(extra) = ops.get(1) {
+            return usage(ctx, "users", &format!("extra operand {}", q(extra)), 1);
+        }
         if ctx.session.tty.is_some() {
             let n = ctx.user.name.clone();
             ctx.stdout.line(&n);

@@ -4,7 +4,7 @@
 use miragepot_vfs::FsError;
 use time::OffsetDateTime;
 
-use super::CmdCtx;
+use super::{CmdCtx, help};
 
 /// Largest file a command reads into memory at once.
 pub(crate) const MAX_READ: usize = 16 << 20;
@@ -23,15 +23,126 @@ pub(crate) enum Val {
 /// A parsed option: its key (the short letter, or the long option's key) and its value.
 pub(crate) type Opt = (char, Option<String>);
 
+/// Why option parsing stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Bad {
+    /// A bad option: the message GNU prints after `name: `.
+    Msg(String),
+    /// `--help` (or a unique prefix of it): print the help and exit.
+    Help,
+    /// `--version`: print the version and exit.
+    Version,
+}
+
+impl Bad {
+    /// The error text (empty for `Help`/`Version`).
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Bad::Msg(m) => m,
+            Bad::Help | Bad::Version => "",
+        }
+    }
+}
+
+impl std::fmt::Display for Bad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+/// What [`usage`] accepts: a plain message or a [`Bad`] from the option parser.
+pub(crate) trait UsageMsg {
+    /// The message, or the `--help`/`--version` request.
+    fn usage_msg(&self) -> Result<&str, &Bad>;
+}
+
+impl UsageMsg for str {
+    fn usage_msg(&self) -> Result<&str, &Bad> {
+        Ok(self)
+    }
+}
+
+impl UsageMsg for String {
+    fn usage_msg(&self) -> Result<&str, &Bad> {
+        Ok(self)
+    }
+}
+
+impl UsageMsg for Bad {
+    fn usage_msg(&self) -> Result<&str, &Bad> {
+        match self {
+            Bad::Msg(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+/// Key for options that are accepted and have no effect here. Unlike other shared keys,
+/// two such options still make an abbreviation ambiguous, as they do in GNU's tables.
+pub(crate) const IGNORED: char = '\u{e100}';
+
+/// Key of the implicit `--help` long option.
+const HELP_KEY: char = '\u{1}';
+/// Key of the implicit `--version` long option.
+const VERSION_KEY: char = '\u{2}';
+
 /// GNU getopt_long with permutation: options may follow operands until `--`.
 ///
-/// `short` lists letters, a letter followed by `:` takes a value. `long` maps names to a key
-/// and a value kind. Errors come back as the message GNU prints after `name: `.
+/// `short` lists letters, a letter followed by `:` takes a value (`::`: an optional value,
+/// attached to the letter). `long` maps names to a key
+/// and a value kind; `--help` and `--version` are implicit (as in every GNU tool) and stop
+/// parsing with [`Bad::Help`]/[`Bad::Version`]. Long options may be abbreviated to a unique
+/// prefix. Errors come back as the message GNU prints after `name: `.
 pub(crate) fn getopt(
     args: &[String],
     short: &str,
     long: &[(&str, char, Val)],
-) -> Result<(Vec<Opt>, Vec<String>), String> {
+) -> Result<(Vec<Opt>, Vec<String>), Bad> {
+    parse_opts(args, short, Some(long), true, "")
+}
+
+/// [`getopt`] that stops at the first operand (a `+` optstring: `env`).
+pub(crate) fn getopt_posix(
+    args: &[String],
+    short: &str,
+    long: &[(&str, char, Val)],
+) -> Result<(Vec<Opt>, Vec<String>), Bad> {
+    parse_opts(args, short, Some(long), false, "")
+}
+
+/// [`getopt`] for tools that act on some options as soon as they are read (procps' `-V`,
+/// `last -h`): parsing ends right after a short option listed in `stop`, which is then the
+/// last option returned (later bad options are never seen, as with the real tools). With
+/// `long` `None` it is plain getopt: `--help` reads as the letters `-`, `h`, ...
+pub(crate) fn getopt_stop(
+    args: &[String],
+    short: &str,
+    long: Option<&[(&str, char, Val)]>,
+    stop: &str,
+) -> Result<(Vec<Opt>, Vec<String>), Bad> {
+    parse_opts(args, short, long, true, stop)
+}
+
+fn parse_opts(
+    args: &[String],
+    short: &str,
+    long: Option<&[(&str, char, Val)]>,
+    permute: bool,
+    stop: &str,
+) -> Result<(Vec<Opt>, Vec<String>), Bad> {
+    let implicit = [
+        ("help", HELP_KEY, Val::No),
+        ("version", VERSION_KEY, Val::No),
+    ];
+    let table: Option<Vec<(&str, char, Val)>> = long.map(|l| {
+        let mut t = l.to_vec();
+        for i in implicit {
+            if !t.iter().any(|(n, _, _)| *n == i.0) {
+                t.push(i);
+            }
+        }
+        t
+    });
     let mut opts = Vec::new();
     let mut operands = Vec::new();
     let mut it = args.iter().skip(1);
@@ -40,33 +151,59 @@ pub(crate) fn getopt(
             operands.extend(it.by_ref().cloned());
             break;
         }
-        if let Some(body) = a.strip_prefix("--") {
+        if let (Some(body), Some(table)) = (a.strip_prefix("--"), table.as_deref()) {
             let (name, value) = match body.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (body, None),
             };
-            let exact = long.iter().find(|(n, _, _)| *n == name);
-            let cands: Vec<_> = long
+            let exact = table.iter().find(|(n, _, _)| *n == name);
+            let cands: Vec<_> = table
                 .iter()
                 .filter(|(n, _, _)| n.starts_with(name))
                 .collect();
             let found = match (exact, cands.as_slice()) {
                 (Some(e), _) => e,
-                (None, [one]) => one,
-                (None, []) => return Err(format!("unrecognized option '{a}'")),
-                (None, _) => return Err(format!("option '{a}' is ambiguous")),
+                (None, []) => return Err(Bad::Msg(format!("unrecognized option '{a}'"))),
+                (None, [one, rest @ ..])
+                    if one.1 != IGNORED && rest.iter().all(|c| (c.1, c.2) == (one.1, one.2)) =>
+                {
+                    one
+                }
+                (None, all) => {
+                    // glibc lists the first match and the matches that differ from it.
+                    let first = all.first().map(|c| (c.1, c.2));
+                    let list: Vec<String> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, c)| *i == 0 || c.1 == IGNORED || Some((c.1, c.2)) != first)
+                        .map(|(_, c)| format!("'--{}'", c.0))
+                        .collect();
+                    return Err(Bad::Msg(format!(
+                        "option '{a}' is ambiguous; possibilities: {}",
+                        list.join(" ")
+                    )));
+                }
             };
             let (full, key, kind) = *found;
             match (kind, value) {
                 (Val::No, Some(_)) => {
-                    return Err(format!("option '--{full}' doesn't allow an argument"));
+                    return Err(Bad::Msg(format!(
+                        "option '--{full}' doesn't allow an argument"
+                    )));
                 }
+                (Val::No, None) if key == HELP_KEY => return Err(Bad::Help),
+                (Val::No, None) if key == VERSION_KEY => return Err(Bad::Version),
                 (Val::No, None) | (Val::Opt, None) => opts.push((key, None)),
                 (_, Some(v)) => opts.push((key, Some(v))),
                 (Val::Req, None) => match it.next() {
                     Some(v) => opts.push((key, Some(v.clone()))),
-                    None => return Err(format!("option '--{full}' requires an argument")),
+                    None => {
+                        return Err(Bad::Msg(format!("option '--{full}' requires an argument")));
+                    }
                 },
+            }
+            if stop.contains(key) {
+                return Ok((opts, operands));
             }
             continue;
         }
@@ -76,38 +213,135 @@ pub(crate) fn getopt(
             while let Some(&c) = body.get(i) {
                 let pos = short.find(c).filter(|_| c != ':');
                 let Some(pos) = pos else {
-                    return Err(format!("invalid option -- '{c}'"));
+                    return Err(Bad::Msg(format!("invalid option -- '{c}'")));
                 };
-                let takes = short
-                    .get(pos + c.len_utf8()..)
-                    .is_some_and(|r| r.starts_with(':'));
-                if takes {
+                let after = short.get(pos + c.len_utf8()..).unwrap_or("");
+                if after.starts_with("::") {
+                    // An optional value: only the rest of this word (`-I`, `-Iseconds`).
+                    let rest: String = body.get(i + 1..).unwrap_or(&[]).iter().collect();
+                    opts.push((c, Some(rest).filter(|r| !r.is_empty())));
+                    break;
+                }
+                if after.starts_with(':') {
                     let rest: String = body.get(i + 1..).unwrap_or(&[]).iter().collect();
                     if !rest.is_empty() {
                         opts.push((c, Some(rest)));
                     } else if let Some(v) = it.next() {
                         opts.push((c, Some(v.clone())));
                     } else {
-                        return Err(format!("option requires an argument -- '{c}'"));
+                        return Err(Bad::Msg(format!("option requires an argument -- '{c}'")));
                     }
                     break;
                 }
                 opts.push((c, None));
+                if stop.contains(c) {
+                    return Ok((opts, operands));
+                }
                 i += 1;
             }
             continue;
         }
         operands.push(a.clone());
+        if !permute {
+            operands.extend(it.by_ref().cloned());
+            break;
+        }
     }
     Ok((opts, operands))
 }
 
-/// Prints `name: msg` and the `Try 'name --help'` line; returns `code`.
-pub(crate) fn usage(ctx: &mut CmdCtx<'_>, name: &str, msg: &str, code: i32) -> i32 {
-    ctx.error(name, msg);
+/// Prints `name: msg` and the `Try 'name --help'` line; returns `code`. Given
+/// [`Bad::Help`]/[`Bad::Version`] it prints the tool's help or version instead.
+pub(crate) fn usage<M: UsageMsg + ?Sized>(
+    ctx: &mut CmdCtx<'_>,
+    name: &str,
+    msg: &M,
+    code: i32,
+) -> i32 {
+    match msg.usage_msg() {
+        Ok(m) => {
+            ctx.error(name, m);
+            ctx.stderr
+                .line(&format!("Try '{name} --help' for more information."));
+            code
+        }
+        Err(Bad::Version) => print_version(ctx, name),
+        Err(_) => print_help(ctx, name),
+    }
+}
+
+/// The procps/util-linux way: `name: msg` then the whole usage text on stderr, status 1.
+pub(crate) fn usage_full(ctx: &mut CmdCtx<'_>, name: &str, bad: &Bad) -> i32 {
+    match bad {
+        Bad::Msg(m) => {
+            ctx.error(name, m);
+            ctx.stderr.write_str(help::help(name).unwrap_or(""));
+            1
+        }
+        Bad::Help => print_help(ctx, name),
+        Bad::Version => print_version(ctx, name),
+    }
+}
+
+/// Prints `name --help` on stdout; returns its status (1 for `false`, else 0).
+pub(crate) fn print_help(ctx: &mut CmdCtx<'_>, name: &str) -> i32 {
+    ctx.stdout.write_str(help::help(name).unwrap_or(""));
+    i32::from(name == "false")
+}
+
+/// Prints `name --version` on stdout; returns its status (1 for `false`, else 0).
+pub(crate) fn print_version(ctx: &mut CmdCtx<'_>, name: &str) -> i32 {
+    ctx.stdout.write_str(help::version(name).unwrap_or(""));
+    i32::from(name == "false")
+}
+
+/// `--help`/`--version` as the only argument (coreutils `echo`, `printf`, `true`, `false`).
+pub(crate) fn sole_help_version(ctx: &mut CmdCtx<'_>, name: &str, args: &[String]) -> Option<i32> {
+    match args {
+        [_, a] if a == "--help" => Some(print_help(ctx, name)),
+        [_, a] if a == "--version" => Some(print_version(ctx, name)),
+        _ => None,
+    }
+}
+
+/// GNU argmatch for `--option=WORD`: `value` or an unambiguous prefix of a word of one of
+/// `groups` (the words of a group are synonyms). Returns the group's index; otherwise prints
+/// GNU's `invalid argument`/`ambiguous argument` message with the valid words and the
+/// `Try` line, and returns `None`.
+pub(crate) fn argmatch(
+    ctx: &mut CmdCtx<'_>,
+    name: &str,
+    option: &str,
+    value: &str,
+    groups: &[&[&str]],
+) -> Option<usize> {
+    if let Some(i) = groups.iter().position(|g| g.contains(&value)) {
+        return Some(i);
+    }
+    let hits: Vec<usize> = (0..groups.len())
+        .filter(|i| {
+            groups
+                .get(*i)
+                .is_some_and(|g| g.iter().any(|w| w.starts_with(value)))
+        })
+        .collect();
+    let what = match hits.as_slice() {
+        [one] => return Some(*one),
+        [] => "invalid",
+        _ => "ambiguous",
+    };
+    ctx.error(
+        name,
+        &format!("{what} argument {} for {}", q(value), q(option)),
+    );
+    ctx.stderr.line("Valid arguments are:");
+    for g in groups {
+        let words: Vec<String> = g.iter().map(|w| q(w)).collect();
+        ctx.stderr.line(&format!("  - {}", words.join(", ")));
+    }
     ctx.stderr
         .line(&format!("Try '{name} --help' for more information."));
-    code
+    None
 }
 
 /// GNU `quote()` in a UTF-8 locale: ‘name’.
@@ -345,9 +579,33 @@ mod tests {
         assert_eq!(o, vec![('l', None), ('n', Some("3".into())), ('a', None)]);
         assert_eq!(ops, a(&["f", "-z"]));
         assert_eq!(
-            getopt(&a(&["x", "-q"]), "a", &[]).err().as_deref(),
-            Some("invalid option -- 'q'")
+            getopt(&a(&["x", "-q"]), "a", &[]).err(),
+            Some(Bad::Msg("invalid option -- 'q'".into()))
         );
+        let long = [("hide", 'H', Val::Req), ("human", 'h', Val::No)];
+        assert_eq!(getopt(&a(&["x", "--he"]), "", &long).err(), Some(Bad::Help));
+        assert_eq!(
+            getopt(&a(&["x", "--v"]), "", &long).err(),
+            Some(Bad::Version)
+        );
+        assert_eq!(
+            getopt(&a(&["x", "--h"]), "", &long).err(),
+            Some(Bad::Msg(
+                "option '--h' is ambiguous; possibilities: '--hide' '--human' '--help'".into()
+            ))
+        );
+        assert_eq!(
+            getopt(&a(&["x", "-q", "--help"]), "", &long).err(),
+            Some(Bad::Msg("invalid option -- 'q'".into()))
+        );
+        let (o, ops) = getopt_posix(&a(&["x", "-i", "ls", "-l"]), "i", &[]).unwrap_or_default();
+        assert_eq!((o.len(), ops), (1, a(&["ls", "-l"])));
+        assert_eq!(
+            getopt_stop(&a(&["x", "--help"]), "x", None, "").err(),
+            Some(Bad::Msg("invalid option -- '-'".into()))
+        );
+        let (o, _) = getopt_stop(&a(&["x", "-xV", "-Y"]), "xV", None, "V").unwrap_or_default();
+        assert_eq!(o, vec![('x', None), ('V', None)]);
         assert_eq!(human(4096), "4.0K");
         assert_eq!(human(151_344), "148K");
         assert_eq!(parse_count("99999999999999999999999"), Some(u64::MAX));

@@ -1,10 +1,11 @@
 //! `w`: show who is logged on and what they are doing (procps-ng 4.0.2).
 //!
 //! Emulated: the uptime header, the `USER TTY FROM LOGIN@ IDLE JCPU PCPU WHAT` table with
-//! this session's row, `-h` (no header), `-s` (short), `-f` accepted. One session only.
+//! this session's row, `-h` (no header), `-s` (short), `-f`/`-i`/`-o`/`-u` accepted, a
+//! `user` operand (other users have no rows), procps' option errors. One session only.
 
 use super::uptime::uptime_line;
-use super::util::utc;
+use super::util::{Val, getopt_stop, print_version, usage_full, utc};
 use super::{CmdCtx, Command};
 
 /// `w`.
@@ -20,26 +21,29 @@ impl Command for W {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let long = [
+            ("no-header", 'h', Val::No),
+            ("no-current", 'u', Val::No),
+            ("short", 's', Val::No),
+            ("from", 'f', Val::No),
+            ("old-style", 'o', Val::No),
+            ("ip-addr", 'i', Val::No),
+        ];
+        let (opts, ops) = match getopt_stop(args, "hsfuoiV", Some(&long), "V") {
+            Ok(x) => x,
+            Err(e) => return usage_full(ctx, "w", &e),
+        };
         let mut header = true;
         let mut short = false;
-        for a in args.iter().skip(1) {
-            if let Some(f) = a.strip_prefix('-') {
-                for c in f.chars() {
-                    match c {
-                        'h' => header = false,
-                        's' => short = true,
-                        'f' | 'i' | 'o' | 'u' | 'n' => {}
-                        other => {
-                            ctx.stderr.line(&format!("w: invalid option -- '{other}'"));
-                            ctx.stderr.line(
-                                "\nUsage:\n w [options] [user]\n\nFor more details see w(1).",
-                            );
-                            return 1;
-                        }
-                    }
-                }
+        for (c, _) in opts {
+            match c {
+                'V' => return print_version(ctx, "w"),
+                'h' => header = false,
+                's' => short = true,
+                _ => {}
             }
         }
+        let other_user = ops.first().is_some_and(|u| *u != ctx.user.name);
         if header {
             let line = uptime_line(ctx);
             ctx.stdout.line(&line);
@@ -51,7 +55,7 @@ impl Command for W {
                     .line("USER     TTY      FROM             LOGIN@   IDLE   JCPU   PCPU WHAT");
             }
         }
-        let Some(tty) = ctx.session.tty.clone() else {
+        let Some(tty) = ctx.session.tty.clone().filter(|_| !other_user) else {
             return 0;
         };
         let login = utc(ctx.session.login_time);

@@ -4,7 +4,7 @@
 //! widths (digits of the summed regular-file sizes, at least 7 when stdin is counted, 1 for
 //! a single count of a single input), errors. Words are runs of non-whitespace bytes.
 
-use super::util::{Val, getopt, or_stdin, read_input, usage};
+use super::util::{IGNORED, Val, getopt, or_stdin, read_input, usage};
 use super::{CmdCtx, Command};
 
 /// `wc`.
@@ -26,6 +26,7 @@ impl Command for Wc {
             ("bytes", 'c', Val::No),
             ("chars", 'm', Val::No),
             ("max-line-length", 'L', Val::No),
+            ("files0-from", IGNORED, Val::Req),
         ];
         let (opts, ops) = match getopt(args, "lwcmL", &long) {
             Ok(x) => x,

@@ -2,7 +2,8 @@
 //!
 //! Emulated: the first match per name (`-a`: all matches), names containing `/` checked
 //! directly, exit status 1 when any name is missing (nothing printed for it). A match is
-//! an executable non-directory.
+//! an executable non-directory. Options as the script's `getopts a`: `Illegal option -X`
+//! and the usage on stdout, status 2 (`--help` too: it has none).
 
 use super::{CmdCtx, Command};
 
@@ -19,18 +20,32 @@ impl Command for Which {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        // dash's `getopts a`: options until the first operand or `--`; no `--help`.
         let mut all = false;
-        let mut names = Vec::new();
-        for a in args.iter().skip(1) {
-            match a.as_str() {
-                "-a" => all = true,
-                s if s.starts_with('-') && names.is_empty() => {
-                    ctx.stderr.line("Usage: /usr/bin/which [-as] args");
+        let mut rest = args.get(1..).unwrap_or(&[]);
+        while let Some((a, more)) = rest.split_first() {
+            if a == "--" {
+                rest = more;
+                break;
+            }
+            let Some(letters) = a.strip_prefix('-').filter(|l| !l.is_empty()) else {
+                break;
+            };
+            for c in letters.chars() {
+                if c != 'a' {
+                    ctx.stderr.line(&format!("Illegal option -{c}"));
+                    let script = match args.first() {
+                        Some(a0) if a0.contains('/') => a0.as_str(),
+                        _ => "/usr/bin/which",
+                    };
+                    ctx.stdout.line(&format!("Usage: {script} [-a] args"));
                     return 2;
                 }
-                s => names.push(s.to_string()),
+                all = true;
             }
+            rest = more;
         }
+        let names = rest.to_vec();
         if names.is_empty() {
             return 1;
         }

@@ -4,7 +4,7 @@
 //! `-q` (names and count), `-b` (boot time), `-H` (heading), `am i`/`-m`, `-u` (idle and
 //! pid columns, approximated). Sessions without a tty are not listed (as with `ssh host cmd`).
 
-use super::util::ymd_hm;
+use super::util::{IGNORED, Val, getopt, q, usage, ymd_hm};
 use super::{CmdCtx, Command};
 
 /// `who`.
@@ -20,12 +20,37 @@ impl Command for Who {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        let long = [
+            ("all", 'a', Val::No),
+            ("boot", 'b', Val::No),
+            ("count", 'q', Val::No),
+            ("dead", 'd', Val::No),
+            ("heading", 'H', Val::No),
+            ("ips", IGNORED, Val::No),
+            ("login", 'l', Val::No),
+            ("lookup", 'L', Val::No),
+            ("message", 'T', Val::No),
+            ("mesg", 'T', Val::No),
+            ("process", 'p', Val::No),
+            ("runlevel", 'r', Val::No),
+            ("short", 's', Val::No),
+            ("time", 't', Val::No),
+            ("users", 'u', Val::No),
+            ("writable", 'T', Val::No),
+        ];
+        let (opts, ops) = match getopt(args, "abdlmpqrstuwHT", &long) {
+            Ok(x) => x,
+            Err(e) => return usage(ctx, "who", &e, 1),
+        };
+        if let Some(extra) = ops.get(2) {
+            return usage(ctx, "who", &format!("extra operand {}", q(extra)), 1);
+        }
         let (mut heading, mut quick, mut boot) = (false, false, false);
-        for a in args.iter().skip(1) {
-            match a.as_str() {
-                "-H" | "--heading" => heading = true,
-                "-q" | "--count" => quick = true,
-                "-b" | "--boot" => boot = true,
+        for (c, _) in opts {
+            match c {
+                'H' => heading = true,
+                'q' => quick = true,
+                'b' => boot = true,
                 _ => {}
             }
         }

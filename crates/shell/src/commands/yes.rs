@@ -1,5 +1,6 @@
 //! `yes`: output a string repeatedly (coreutils 9.1) until the stdout cap is reached.
 
+use super::util::{getopt, usage};
 use super::{CmdCtx, Command};
 
 /// `yes`.
@@ -15,12 +16,10 @@ impl Command for Yes {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let words: Vec<&str> = args
-            .iter()
-            .skip(1)
-            .map(String::as_str)
-            .filter(|a| *a != "--")
-            .collect();
+        let words = match getopt(args, "", &[]) {
+            Ok((_, ops)) => ops,
+            Err(e) => return usage(ctx, "yes", &e, 1),
+        };
         let line = if words.is_empty() {
             "y".to_string()
         } else {
