@@ -138,6 +138,17 @@ impl SshHandler {
 
 const OPEN_FAILED: &str = "open failed";
 
+/// A rejection that keeps offering `publickey,password`, as sshd does after every failure
+/// (russh would otherwise drop the method that just failed from the list).
+fn reject() -> Auth {
+    Auth::Reject {
+        proceed_with_methods: Some(russh::MethodSet::from(
+            &[russh::MethodKind::PublicKey, russh::MethodKind::Password][..],
+        )),
+        partial_success: false,
+    }
+}
+
 impl russh::server::Handler for SshHandler {
     type Error = russh::Error;
 
@@ -150,7 +161,7 @@ impl russh::server::Handler for SshHandler {
             key_fingerprint: None,
             success: false,
         });
-        Ok(Auth::reject())
+        Ok(reject())
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
@@ -170,7 +181,7 @@ impl russh::server::Handler for SshHandler {
             }
             Ok(Auth::Accept)
         } else {
-            Ok(Auth::reject())
+            Ok(reject())
         }
     }
 
@@ -187,7 +198,7 @@ impl russh::server::Handler for SshHandler {
             key_fingerprint: Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string()),
             success: false,
         });
-        Ok(Auth::reject())
+        Ok(reject())
     }
 
     async fn auth_keyboard_interactive<'a>(
@@ -203,7 +214,7 @@ impl russh::server::Handler for SshHandler {
             key_fingerprint: None,
             success: false,
         });
-        Ok(Auth::reject())
+        Ok(reject())
     }
 
     async fn channel_open_session(

@@ -414,3 +414,60 @@ fn events_land_in_sqlite_with_hassh_and_credentials() {
         assert_eq!(json_ids.len(), events.len());
     });
 }
+
+#[test]
+fn listed_credentials_only_and_failures_keep_offering_both_methods() {
+    let mut s = Server::start_with(&[
+        ("MIRAGEPOT_AUTH_ACCEPT", "list"),
+        ("MIRAGEPOT_AUTH_CREDENTIALS", "[\"root:1234\"]"),
+    ]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let cfg = Arc::new(russh::client::Config::default());
+        let mut h = russh::client::connect(cfg, s.addr, Client)
+            .await
+            .expect("connect");
+        match h
+            .authenticate_password("root", "wrong")
+            .await
+            .expect("auth")
+        {
+            russh::client::AuthResult::Failure {
+                remaining_methods,
+                partial_success,
+            } => {
+                assert!(!partial_success);
+                let names: Vec<_> = remaining_methods.iter().collect();
+                assert_eq!(
+                    names,
+                    vec![&russh::MethodKind::PublicKey, &russh::MethodKind::Password],
+                    "sshd keeps offering publickey,password after a failure"
+                );
+            }
+            other => panic!("wrong password accepted: {other:?}"),
+        }
+        assert!(
+            h.authenticate_password("root", "1234")
+                .await
+                .expect("auth")
+                .success()
+        );
+    });
+    drop(rt);
+    s.stop();
+    let attempts: Vec<(String, bool)> = s
+        .json_events()
+        .iter()
+        .filter(|e| e["type"] == "auth_attempt" && e["method"] == "password")
+        .map(|e| {
+            (
+                e["password"].as_str().unwrap().to_string(),
+                e["success"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attempts,
+        vec![("wrong".to_string(), false), ("1234".to_string(), true)]
+    );
+}
