@@ -231,6 +231,7 @@ impl Persona {
             .dir("/home/debian", 0o755, 1000, 1000)
             .file("/home/debian/.bashrc", 0o644, 1000, 1000, file_or(b"/etc/skel/.bashrc"))
             .file("/home/debian/.profile", 0o644, 1000, 1000, file_or(b"/etc/skel/.profile"))
+            .dir("/", 0o755, 0, 0)
             .dir("/root", 0o700, 0, 0)
             .dir("/root/.ssh", 0o700, 0, 0)
             .dir("/tmp", 0o1777, 0, 0)
@@ -566,6 +567,7 @@ mod tests {
     fn debian12_has_its_core_files() {
         let p = Persona::debian12();
         let fs = p.new_fs();
+        assert!(fs.stat("/", "/").unwrap().mtime > 1_000_000_000, "/ has a real time");
         for path in [
             "/etc/passwd",
             "/etc/shadow",
