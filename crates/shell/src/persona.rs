@@ -567,7 +567,10 @@ mod tests {
     fn debian12_has_its_core_files() {
         let p = Persona::debian12();
         let fs = p.new_fs();
-        assert!(fs.stat("/", "/").unwrap().mtime > 1_000_000_000, "/ has a real time");
+        assert!(
+            fs.stat("/", "/").unwrap().mtime > 1_000_000_000,
+            "/ has a real time"
+        );
         for path in [
             "/etc/passwd",
             "/etc/shadow",

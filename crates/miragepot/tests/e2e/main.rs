@@ -471,3 +471,39 @@ fn listed_credentials_only_and_failures_keep_offering_both_methods() {
         vec![("wrong".to_string(), false), ("1234".to_string(), true)]
     );
 }
+
+#[test]
+fn sigterm_ends_open_sessions_and_flushes_their_events() {
+    let mut s = Server::start();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = rt.block_on(async {
+        let h = connect(&s).await;
+        let ch = h.channel_open_session().await.unwrap();
+        ch.request_pty(true, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(true).await.unwrap();
+        ch.data_bytes(&b"echo still-here\r"[..]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        (h, ch)
+    });
+    s.stop();
+    drop(h);
+    drop(rt);
+    let events = s.json_events();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "command_result" && e["input"] == "echo still-here")
+    );
+    let end = events
+        .iter()
+        .find(|e| e["type"] == "session_end")
+        .expect("session_end flushed");
+    assert_eq!(end["reason"], "server_shutdown");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "session_recording_closed")
+    );
+}
