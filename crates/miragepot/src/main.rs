@@ -48,6 +48,12 @@ enum Cmd {
     },
 }
 
+// `--features dhat-heap`: count every allocation and write `dhat-heap.json` on exit, to see
+// what a session costs (docs/architecture.md). Off in normal builds.
+#[cfg(feature = "dhat-heap")]
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
 fn env_map() -> BTreeMap<String, String> {
     std::env::vars()
         .filter(|(k, _)| k.starts_with("MIRAGEPOT_"))
@@ -55,6 +61,8 @@ fn env_map() -> BTreeMap<String, String> {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "dhat-heap")]
+    let _profiler = dhat::Profiler::new_heap();
     let cli = Cli::parse();
     let res: Result<()> = match cli.command {
         Cmd::Serve { config } => Config::load(config.as_deref(), &env_map()).and_then(serve::run),
