@@ -53,21 +53,10 @@ impl Command for Head {
         let mut headers: Option<bool> = None;
         for (c, v) in opts {
             match c {
-                'n' | 'c' => {
-                    let v = v.unwrap_or_default();
-                    let (is_neg, body) = match v.strip_prefix('-') {
-                        Some(b) => (true, b),
-                        None => (false, v.strip_prefix('+').unwrap_or(&v)),
-                    };
-                    match parse_count(body) {
-                        Some(x) => (n, neg, bytes) = (x, is_neg, c == 'c'),
-                        None => {
-                            let what = if c == 'c' { "bytes" } else { "lines" };
-                            ctx.error("head", &format!("invalid number of {what}: {}", q(&v)));
-                            return 1;
-                        }
-                    }
-                }
+                'n' | 'c' => match count_arg(ctx, "head", c, &v.unwrap_or_default(), '-') {
+                    Some((x, is_neg)) => (n, neg, bytes) = (x, is_neg, c == 'c'),
+                    None => return 1,
+                },
                 'q' => headers = Some(false),
                 'v' => headers = Some(true),
                 _ => {}
@@ -75,25 +64,7 @@ impl Command for Head {
         }
         let files = or_stdin(&ops);
         let show = headers.unwrap_or(files.len() > 1);
-        let mut status = 0;
-        let mut first = true;
-        for f in &files {
-            let data = match read_input(ctx, f) {
-                Ok(d) => d,
-                Err(e) => {
-                    ctx.error("head", &format!("cannot open {} for reading: {e}", sq(f)));
-                    status = 1;
-                    continue;
-                }
-            };
-            if show {
-                let name = if f == "-" { "standard input" } else { f };
-                ctx.stdout.write_str(&format!(
-                    "{}==> {name} <==\n",
-                    if first { "" } else { "\n" }
-                ));
-            }
-            first = false;
+        each_input(ctx, "head", &files, show, |ctx, data| {
             let n = to_usize(n);
             let end = if bytes {
                 if neg {
@@ -123,10 +94,68 @@ impl Command for Head {
                     ends.get(n - 1).copied().unwrap_or(data.len())
                 }
             };
-            ctx.stdout.write(data.get(..end).unwrap_or(&data));
-        }
-        status
+            ctx.stdout.write(data.get(..end).unwrap_or(data));
+        })
     }
+}
+
+/// `-n`/`-c` value shared by `head` and `tail`: a count with an optional sign. `special` is
+/// the sign that changes the meaning (`-` for head: all but the last N; `+` for tail: from
+/// line N); the other sign is accepted and ignored, as GNU does. Prints GNU's error and
+/// returns `None` on a bad count.
+pub(super) fn count_arg(
+    ctx: &mut CmdCtx<'_>,
+    tool: &str,
+    opt: char,
+    value: &str,
+    special: char,
+) -> Option<(u64, bool)> {
+    let other = if special == '-' { '+' } else { '-' };
+    let (is_special, body) = match value.strip_prefix(special) {
+        Some(b) => (true, b),
+        None => (false, value.strip_prefix(other).unwrap_or(value)),
+    };
+    match parse_count(body) {
+        Some(n) => Some((n, is_special)),
+        None => {
+            let what = if opt == 'c' { "bytes" } else { "lines" };
+            ctx.error(tool, &format!("invalid number of {what}: {}", q(value)));
+            None
+        }
+    }
+}
+
+/// Runs `each` on every input of `head`/`tail` in turn, with GNU's `==> name <==` headers
+/// when `show` is set and `cannot open 'f' for reading` errors. Returns the exit status.
+pub(super) fn each_input(
+    ctx: &mut CmdCtx<'_>,
+    tool: &str,
+    files: &[String],
+    show: bool,
+    mut each: impl FnMut(&mut CmdCtx<'_>, &[u8]),
+) -> i32 {
+    let mut status = 0;
+    let mut first = true;
+    for f in files {
+        let data = match read_input(ctx, f) {
+            Ok(d) => d,
+            Err(e) => {
+                ctx.error(tool, &format!("cannot open {} for reading: {e}", sq(f)));
+                status = 1;
+                continue;
+            }
+        };
+        if show {
+            let name = if f == "-" { "standard input" } else { f };
+            ctx.stdout.write_str(&format!(
+                "{}==> {name} <==\n",
+                if first { "" } else { "\n" }
+            ));
+        }
+        first = false;
+        each(ctx, &data);
+    }
+    status
 }
 
 #[cfg(test)]

@@ -4,10 +4,8 @@
 //! headers for several files, `-f`/`-F`/`--follow` (print once and return: there is nothing
 //! that could grow), GNU errors. Huge counts saturate.
 
-use super::head::obsolete_count;
-use super::util::{
-    IGNORED, Val, getopt, or_stdin, parse_count, q, read_input, sq, to_usize, usage,
-};
+use super::head::{count_arg, each_input, obsolete_count};
+use super::util::{IGNORED, Val, getopt, or_stdin, to_usize, usage};
 use super::{CmdCtx, Command};
 
 /// `tail`.
@@ -52,21 +50,10 @@ impl Command for Tail {
         let mut headers: Option<bool> = None;
         for (c, v) in opts {
             match c {
-                'n' | 'c' => {
-                    let v = v.unwrap_or_default();
-                    let (plus, body) = match v.strip_prefix('+') {
-                        Some(b) => (true, b),
-                        None => (false, v.strip_prefix('-').unwrap_or(&v)),
-                    };
-                    match parse_count(body) {
-                        Some(x) => (n, from_start, bytes) = (x, plus, c == 'c'),
-                        None => {
-                            let what = if c == 'c' { "bytes" } else { "lines" };
-                            ctx.error("tail", &format!("invalid number of {what}: {}", q(&v)));
-                            return 1;
-                        }
-                    }
-                }
+                'n' | 'c' => match count_arg(ctx, "tail", c, &v.unwrap_or_default(), '+') {
+                    Some((x, plus)) => (n, from_start, bytes) = (x, plus, c == 'c'),
+                    None => return 1,
+                },
                 'q' => headers = Some(false),
                 'v' => headers = Some(true),
                 _ => {}
@@ -74,25 +61,7 @@ impl Command for Tail {
         }
         let files = or_stdin(&ops);
         let show = headers.unwrap_or(files.len() > 1);
-        let mut status = 0;
-        let mut first = true;
-        for f in &files {
-            let data = match read_input(ctx, f) {
-                Ok(d) => d,
-                Err(e) => {
-                    ctx.error("tail", &format!("cannot open {} for reading: {e}", sq(f)));
-                    status = 1;
-                    continue;
-                }
-            };
-            if show {
-                let name = if f == "-" { "standard input" } else { f };
-                ctx.stdout.write_str(&format!(
-                    "{}==> {name} <==\n",
-                    if first { "" } else { "\n" }
-                ));
-            }
-            first = false;
+        each_input(ctx, "tail", &files, show, |ctx, data| {
             let n = to_usize(n);
             let start = if bytes {
                 if from_start {
@@ -123,8 +92,7 @@ impl Command for Tail {
                 }
             };
             ctx.stdout.write(data.get(start..).unwrap_or(&[]));
-        }
-        status
+        })
     }
 }
 
