@@ -105,6 +105,24 @@ impl SshHandler {
         false
     }
 
+    /// Records a forwarding request (always refused by the caller).
+    fn forward(
+        &self,
+        kind: ForwardKind,
+        host: Option<String>,
+        port: Option<u32>,
+        origin_host: Option<String>,
+        origin_port: Option<u32>,
+    ) {
+        self.emit(EventKind::ForwardRequest {
+            kind,
+            host,
+            port,
+            origin_host,
+            origin_port,
+        });
+    }
+
     /// Records an exec line the shell does not run itself (the scp sink).
     pub(crate) fn emit_input(&self, line: &str) {
         self.emit(EventKind::CommandInput {
@@ -136,7 +154,13 @@ impl SshHandler {
     }
 }
 
-const OPEN_FAILED: &str = "open failed";
+/// sshd's answer to a channel it will not open: "administratively prohibited: open failed".
+fn open_failed() -> ChannelOpenFailure {
+    ChannelOpenFailure::Other {
+        code: 1,
+        reason: "open failed".into(),
+    }
+}
 
 /// A rejection that keeps offering `publickey,password`, as sshd does after every failure
 /// (russh would otherwise drop the method that just failed from the list).
@@ -225,12 +249,7 @@ impl russh::server::Handler for SshHandler {
     ) -> Result<(), Self::Error> {
         if self.channels.len() >= 10 {
             // sshd's MaxSessions default.
-            reply
-                .reject(ChannelOpenFailure::Other {
-                    code: 1,
-                    reason: OPEN_FAILED.into(),
-                })
-                .await;
+            reply.reject(open_failed()).await;
             return Ok(());
         }
         self.channels.insert(channel.id(), channel);
@@ -248,19 +267,14 @@ impl russh::server::Handler for SshHandler {
         reply: russh::server::ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::DirectTcpip,
-            host: Some(host.to_string()),
-            port: Some(port),
-            origin_host: Some(origin_host.to_string()),
-            origin_port: Some(origin_port),
-        });
-        reply
-            .reject(ChannelOpenFailure::Other {
-                code: 1,
-                reason: OPEN_FAILED.into(),
-            })
-            .await;
+        self.forward(
+            ForwardKind::DirectTcpip,
+            Some(host.to_string()),
+            Some(port),
+            Some(origin_host.to_string()),
+            Some(origin_port),
+        );
+        reply.reject(open_failed()).await;
         Ok(())
     }
 
@@ -271,19 +285,14 @@ impl russh::server::Handler for SshHandler {
         reply: russh::server::ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::Streamlocal,
-            host: Some(socket_path.to_string()),
-            port: None,
-            origin_host: None,
-            origin_port: None,
-        });
-        reply
-            .reject(ChannelOpenFailure::Other {
-                code: 1,
-                reason: OPEN_FAILED.into(),
-            })
-            .await;
+        self.forward(
+            ForwardKind::Streamlocal,
+            Some(socket_path.to_string()),
+            None,
+            None,
+            None,
+        );
+        reply.reject(open_failed()).await;
         Ok(())
     }
 
@@ -295,19 +304,14 @@ impl russh::server::Handler for SshHandler {
         reply: russh::server::ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::X11,
-            host: None,
-            port: None,
-            origin_host: Some(origin_host.to_string()),
-            origin_port: Some(origin_port),
-        });
-        reply
-            .reject(ChannelOpenFailure::Other {
-                code: 1,
-                reason: OPEN_FAILED.into(),
-            })
-            .await;
+        self.forward(
+            ForwardKind::X11,
+            None,
+            None,
+            Some(origin_host.to_string()),
+            Some(origin_port),
+        );
+        reply.reject(open_failed()).await;
         Ok(())
     }
 
@@ -317,13 +321,13 @@ impl russh::server::Handler for SshHandler {
         port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::TcpipForward,
-            host: Some(address.to_string()),
-            port: Some(*port),
-            origin_host: None,
-            origin_port: None,
-        });
+        self.forward(
+            ForwardKind::TcpipForward,
+            Some(address.to_string()),
+            Some(*port),
+            None,
+            None,
+        );
         Ok(false)
     }
 
@@ -336,13 +340,7 @@ impl russh::server::Handler for SshHandler {
         screen: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::X11,
-            host: None,
-            port: Some(screen),
-            origin_host: None,
-            origin_port: None,
-        });
+        self.forward(ForwardKind::X11, None, Some(screen), None, None);
         session.channel_failure(channel)
     }
 
@@ -351,13 +349,7 @@ impl russh::server::Handler for SshHandler {
         _channel: ChannelId,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.emit(EventKind::ForwardRequest {
-            kind: ForwardKind::Agent,
-            host: None,
-            port: None,
-            origin_host: None,
-            origin_port: None,
-        });
+        self.forward(ForwardKind::Agent, None, None, None, None);
         Ok(false)
     }
 

@@ -445,16 +445,26 @@ pub(crate) fn group_name(ctx: &CmdCtx<'_>, gid: u32) -> String {
 /// Human-readable size as `ls -h`/`du -h`/`df -h` print it (powers of 1024, one decimal
 /// below 10, rounded up).
 pub(crate) fn human(n: u64) -> String {
-    const UNITS: [&str; 8] = ["K", "M", "G", "T", "P", "E", "Z", "Y"];
-    if n < 1024 {
+    human_base(n, false)
+}
+
+/// Human-readable size in powers of 1024 (`K M G …`) or, with `si`, of 1000 (`k M G …`,
+/// `ls --si`): one decimal below 10, rounded up, as GNU prints them.
+pub(crate) fn human_base(n: u64, si: bool) -> String {
+    let (base, units) = if si {
+        (1000.0, ["k", "M", "G", "T", "P", "E", "Z", "Y"])
+    } else {
+        (1024.0, ["K", "M", "G", "T", "P", "E", "Z", "Y"])
+    };
+    if (n as f64) < base {
         return n.to_string();
     }
     let mut v = n as f64;
     let mut unit = "";
-    for u in UNITS {
-        v /= 1024.0;
+    for u in units {
+        v /= base;
         unit = u;
-        if v < 1024.0 {
+        if v < base {
             break;
         }
     }

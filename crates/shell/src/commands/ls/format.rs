@@ -6,7 +6,7 @@ use miragepot_vfs::{FileType, Meta};
 use super::{Hidden, Indicator, Item, Layout, Opts, Quoting, TimeField, TimeStyle};
 use crate::commands::CmdCtx;
 use crate::commands::date::strftime;
-use crate::commands::util::{group_name, human, month_abbr, user_name, utc};
+use crate::commands::util::{group_name, human_base, month_abbr, user_name, utc};
 
 /// Allocated size in 1K blocks (estimated: 4K granularity, nothing for links and devices).
 pub(crate) fn blocks_k(m: &Meta) -> u64 {
@@ -53,32 +53,7 @@ fn styled_time(style: &TimeStyle, t: i64, now: i64) -> String {
 
 /// Human-readable size in powers of 1024 (`-h`) or 1000 (`--si`, lower-case `k`).
 fn human_size(n: u64, base: u64) -> String {
-    if base == 1024 {
-        return human(n);
-    }
-    const UNITS: [&str; 8] = ["k", "M", "G", "T", "P", "E", "Z", "Y"];
-    if n < 1000 {
-        return n.to_string();
-    }
-    let mut v = n as f64;
-    let mut unit = "";
-    for u in UNITS {
-        v /= 1000.0;
-        unit = u;
-        if v < 1000.0 {
-            break;
-        }
-    }
-    if v < 10.0 {
-        let r = (v * 10.0).ceil() / 10.0;
-        if r >= 10.0 {
-            format!("{}{unit}", r as u64)
-        } else {
-            format!("{r:.1}{unit}")
-        }
-    } else {
-        format!("{}{unit}", v.ceil() as u64)
-    }
+    human_base(n, base != 1024)
 }
 
 /// A byte count as `-s`/`total`/`-l` show it under `-h`, `--si` or `--block-size`.
