@@ -34,9 +34,16 @@ impl ArtifactStore {
     /// Stores `bytes` and returns their sha256. Already-stored content is not rewritten.
     pub async fn put(&self, bytes: &[u8]) -> Result<String, RuntimeError> {
         let sha = Self::hash(bytes);
-        let path = self.dir.join(&sha);
+        self.put_hashed(&sha, bytes).await?;
+        Ok(sha)
+    }
+
+    /// Stores `bytes` whose sha256 the caller already computed (`sha` must be
+    /// [`ArtifactStore::hash`] of `bytes`).
+    pub async fn put_hashed(&self, sha: &str, bytes: &[u8]) -> Result<(), RuntimeError> {
+        let path = self.dir.join(sha);
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
+            return Ok(());
         }
         let io = |source| RuntimeError::Io {
             path: path.display().to_string(),
@@ -59,8 +66,7 @@ impl ArtifactStore {
         if res.is_err() {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
-        res.map_err(io)?;
-        Ok(sha)
+        res.map_err(io)
     }
 }
 

@@ -346,39 +346,40 @@ impl SessionDriver {
             .map_or_else(|| "/root".into(), |u| u.home.clone())
     }
 
-    /// An upload finished: stores its bytes and emits `file_uploaded`.
+    /// An upload finished: stores its bytes (whose sha256 [`SessionDriver::note_upload`]
+    /// returned) and emits `file_uploaded`.
     pub async fn file_uploaded(
         services: &Arc<Services>,
         ctx: &SessionContext,
         path: &str,
         bytes: &[u8],
+        sha256: String,
         via: UploadVia,
     ) {
         let store = ArtifactStore::new(services.dirs.artifacts.clone());
-        let sha = match store.put(bytes).await {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "Cannot store an uploaded artifact.");
-                ArtifactStore::hash(bytes)
-            }
-        };
+        if let Err(e) = store.put_hashed(&sha256, bytes).await {
+            tracing::error!(error = %e, "Cannot store an uploaded artifact.");
+        }
         services.bus.publish(ctx.event(
             now(),
             EventKind::FileUploaded {
                 path: path.to_string(),
                 size: bytes.len() as u64,
-                sha256: sha,
+                sha256,
                 via,
             },
         ));
     }
 
-    /// Notes that `path` was uploaded (so `finish` does not report it again as written).
-    pub fn note_upload(&mut self, path: &str, sha256: &str, size: u64) {
+    /// Notes that `path` was uploaded (so `finish` does not report it again as written) and
+    /// returns the content's sha256.
+    pub fn note_upload(&mut self, path: &str, bytes: &[u8]) -> String {
+        let sha = ArtifactStore::hash(bytes);
         if self.uploads.len() < 10_000 {
             self.uploads
-                .push((path.to_string(), sha256.to_string(), size));
+                .push((path.to_string(), sha.clone(), bytes.len() as u64));
         }
+        sha
     }
 
     /// The shared services (for tasks a front spawns, such as SFTP).
@@ -396,7 +397,7 @@ impl SessionDriver {
                 if self.uploads.iter().any(|(p, s, _)| p == &path && s == &sha) {
                     continue;
                 }
-                if let Err(e) = store.put(&bytes).await {
+                if let Err(e) = store.put_hashed(&sha, &bytes).await {
                     tracing::error!(error = %e, "Cannot store an artifact.");
                 }
                 self.emit(EventKind::FileWritten {

@@ -127,11 +127,14 @@ impl SftpHandler {
                 None => return Ok(()),
             }
         };
-        let sha = miragepot_runtime::artifacts::ArtifactStore::hash(&buf);
-        if let Some(d) = lock(&self.conn).driver.as_mut() {
-            d.note_upload(&path, &sha, buf.len() as u64);
-        }
-        SessionDriver::file_uploaded(&services, &ctx, &path, &buf, UploadVia::Sftp).await;
+        let Some(sha) = lock(&self.conn)
+            .driver
+            .as_mut()
+            .map(|d| d.note_upload(&path, &buf))
+        else {
+            return Ok(());
+        };
+        SessionDriver::file_uploaded(&services, &ctx, &path, &buf, sha, UploadVia::Sftp).await;
         Ok(())
     }
 }
@@ -598,22 +601,16 @@ pub fn scp_eof(
         return Ok(false);
     };
     let code = u32::from(sink.failed);
-    let (services, ctx) = match lock(&h.conn).driver.as_mut() {
+    let (services, ctx, shas) = match lock(&h.conn).driver.as_mut() {
         Some(d) => {
-            for (p, b) in &sink.done {
-                d.note_upload(
-                    p,
-                    &miragepot_runtime::artifacts::ArtifactStore::hash(b),
-                    b.len() as u64,
-                );
-            }
-            (Arc::clone(d.services()), d.context().clone())
+            let shas: Vec<String> = sink.done.iter().map(|(p, b)| d.note_upload(p, b)).collect();
+            (Arc::clone(d.services()), d.context().clone(), shas)
         }
         None => return Ok(true),
     };
     tokio::spawn(async move {
-        for (path, bytes) in sink.done {
-            SessionDriver::file_uploaded(&services, &ctx, &path, &bytes, UploadVia::Scp).await;
+        for ((path, bytes), sha) in sink.done.into_iter().zip(shas) {
+            SessionDriver::file_uploaded(&services, &ctx, &path, &bytes, sha, UploadVia::Scp).await;
         }
     });
     session.exit_status_request(channel, code)?;
