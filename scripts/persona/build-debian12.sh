@@ -31,7 +31,7 @@ PACKAGES=(
   systemd-sysv openssh-server sudo curl wget ca-certificates cron procps iproute2
   iputils-ping net-tools less vim-tiny nano python3 file unzip psmisc lsof pciutils
   usbutils dmidecode kmod netcat-openbsd iptables bsdextrautils e2fsprogs locales
-  man-db rsyslog logrotate
+  man-db rsyslog logrotate tftp-hpa ncal binutils
 )
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -289,6 +289,33 @@ pub enum EventKind {
         /// Whether `output` was cut at the cap.
         output_truncated: bool,
     },
+    /// A command name the shell could not run: absent from the box (`command not found`), or
+    /// installed on the box but not emulated.
+    CommandUnknown {
+        /// The name as typed (`lockr`, `/tmp/x`).
+        name: String,
+        /// Whether the persona has the program (it exists in `$PATH` or at the path given).
+        installed: bool,
+    },
+    /// A download attempt. Nothing is fetched: the tool's output and the file are simulated.
+    Download {
+        /// The tool (`wget`, `curl`, `tftp`, `ftpget`, `scp`, `busybox wget`).
+        tool: String,
+        /// The URL as the tool understood it (`http://203.0.113.5/x.sh`, `tftp://h/f`).
+        url: String,
+        /// Host name or address.
+        host: String,
+        /// Port.
+        port: u16,
+        /// Where the file landed in the fake filesystem, when it was saved to a file.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+        /// Size of the simulated file in bytes, when the transfer "succeeded".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<u64>,
+        /// `saved`, `stdout` (printed), `refused`, `dns_failed`, `bad_url` or `http_error`.
+        outcome: String,
+    },
     /// A file was written in the session's filesystem (closed, or at session end).
     FileWritten {
         /// Absolute path in the fake filesystem.
@@ -358,6 +385,8 @@ impl EventKind {
         "shell_start",
         "command_input",
         "command_result",
+        "command_unknown",
+        "download",
         "file_written",
         "file_uploaded",
         "forward_request",
@@ -379,6 +408,8 @@ impl EventKind {
             EventKind::ShellStart { .. } => "shell_start",
             EventKind::CommandInput { .. } => "command_input",
             EventKind::CommandResult { .. } => "command_result",
+            EventKind::CommandUnknown { .. } => "command_unknown",
+            EventKind::Download { .. } => "download",
             EventKind::FileWritten { .. } => "file_written",
             EventKind::FileUploaded { .. } => "file_uploaded",
             EventKind::ForwardRequest { .. } => "forward_request",
@@ -484,6 +515,19 @@ mod tests {
                 output: "Linux\n".into(),
                 exit_code: 0,
                 output_truncated: false,
+            },
+            EventKind::CommandUnknown {
+                name: "lockr".into(),
+                installed: false,
+            },
+            EventKind::Download {
+                tool: "wget".into(),
+                url: "http://203.0.113.5/x.sh".into(),
+                host: "203.0.113.5".into(),
+                port: 80,
+                destination: Some("/tmp/x.sh".into()),
+                size: Some(1234),
+                outcome: "saved".into(),
             },
             EventKind::FileWritten {
                 path: "/tmp/a".into(),

@@ -307,6 +307,18 @@ impl SessionDriver {
                     exit_code,
                     output_truncated: truncated,
                 },
+                Observation::CommandUnknown { name, installed } => {
+                    EventKind::CommandUnknown { name, installed }
+                }
+                Observation::Download(d) => EventKind::Download {
+                    tool: d.tool,
+                    url: d.url,
+                    host: d.host,
+                    port: d.port,
+                    destination: d.destination,
+                    size: d.size,
+                    outcome: d.outcome,
+                },
             };
             self.emit(kind);
         }

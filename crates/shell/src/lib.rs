@@ -46,4 +46,32 @@ pub enum Observation {
         /// `$?` after the line.
         exit_code: i32,
     },
+    /// A command name the shell could not run: not on the box, or installed but not emulated.
+    CommandUnknown {
+        /// The name as typed.
+        name: String,
+        /// Whether the persona has the program.
+        installed: bool,
+    },
+    /// A simulated download (nothing is fetched).
+    Download(Download),
+}
+
+/// One download attempt, as the tool understood it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// `wget`, `curl`, `tftp`, `ftpget`, `scp`, `busybox wget`.
+    pub tool: String,
+    /// The URL.
+    pub url: String,
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Path of the saved file in the session's filesystem.
+    pub destination: Option<String>,
+    /// Size of the simulated file, when the transfer succeeded.
+    pub size: Option<u64>,
+    /// `saved`, `stdout`, `refused`, `dns_failed`, `bad_url` or `http_error`.
+    pub outcome: String,
 }

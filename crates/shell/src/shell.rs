@@ -205,6 +205,7 @@ impl Shell {
             line: line.to_string(),
         });
         let status = self.interp.run_line(line, now);
+        step.observations.append(&mut self.interp.notes);
         let out = std::mem::take(&mut self.interp.out);
         match self.mode {
             Mode::Pty { .. } => crlf(&out.shown, &mut step.out),

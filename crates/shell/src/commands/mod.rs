@@ -127,7 +127,12 @@ pub struct CmdCtx<'a> {
     /// straight to the pty, false in pipes, redirections, command substitution and exec-mode
     /// sessions. `ls` uses it for columns, quoting and `--color=auto`, as GNU's `isatty(1)`.
     pub stdout_is_tty: bool,
+    /// Observations for the runtime (downloads, ...). Use [`CmdCtx::note`], which bounds them.
+    pub notes: &'a mut Vec<crate::Observation>,
 }
+
+/// At most this many observations are kept per command line; more are dropped.
+pub const MAX_NOTES: usize = 64;
 
 impl CmdCtx<'_> {
     /// The vfs acting context: the user's ids and the current time.
@@ -136,6 +141,13 @@ impl CmdCtx<'_> {
             uid: self.user.uid,
             gid: self.user.gid,
             now: self.now.unix_timestamp(),
+        }
+    }
+
+    /// Records an observation for the runtime (dropped past [`MAX_NOTES`] per line).
+    pub fn note(&mut self, obs: crate::Observation) {
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(obs);
         }
     }
 

@@ -10,6 +10,7 @@ pub struct Ran {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
+    pub notes: Vec<crate::Observation>,
 }
 
 /// Runs `name args...` as root in `cwd` with `stdin`, on a fresh filesystem.
@@ -67,6 +68,7 @@ fn run_full(
         cols: 80,
         rows: 24,
     };
+    let mut notes = Vec::new();
     let cmd = by_name(name).expect("command exists");
     let mut argv = vec![name.to_string()];
     argv.extend(args.iter().map(|s| s.to_string()));
@@ -83,11 +85,13 @@ fn run_full(
         rng: &mut rng,
         session: &session,
         stdout_is_tty,
+        notes: &mut notes,
     };
     let code = cmd.run(&mut ctx, &argv);
     Ran {
         stdout: String::from_utf8_lossy(out.as_bytes()).into_owned(),
         stderr: String::from_utf8_lossy(err.as_bytes()).into_owned(),
         code,
+        notes,
     }
 }

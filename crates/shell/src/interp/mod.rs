@@ -265,6 +265,8 @@ pub(crate) struct Interp {
     pub final_line: bool,
     pub source_depth: u32,
     pub pending_opts: Option<(bool, bool)>,
+    /// Observations made while the current line ran (unknown commands, downloads), bounded.
+    pub notes: Vec<crate::Observation>,
 }
 
 impl Interp {
@@ -357,6 +359,7 @@ impl Interp {
             final_line: false,
             source_depth: 0,
             pending_opts: None,
+            notes: Vec::new(),
         };
         it.init_vars();
         it

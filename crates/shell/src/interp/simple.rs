@@ -12,7 +12,7 @@
 use brush_parser::ast::{self, AssignmentName, AssignmentValue, CommandPrefixOrSuffixItem as Item};
 use miragepot_vfs::path;
 
-use crate::commands::{self, CmdCtx, Command};
+use crate::commands::{self, CmdCtx, Command, MAX_NOTES};
 use crate::env::Var;
 use crate::output::Output;
 
@@ -349,6 +349,7 @@ impl Interp {
                 self.run_path(&name, &p, argv, io)
             }
             None => {
+                self.note_unknown(&name, false);
                 if name.is_empty() {
                     self.error(io, ": command not found");
                 } else if self.err.ctx == ErrCtx::Dash {
@@ -367,6 +368,7 @@ impl Interp {
         let meta = match self.fs.stat(&cwd, p) {
             Ok(m) => m,
             Err(e) => {
+                self.note_unknown(display, false);
                 let code = if e == miragepot_vfs::FsError::NotFound {
                     127
                 } else {
@@ -411,6 +413,7 @@ impl Interp {
                 return self.run_table(c, argv, io, &abs);
             }
             if head.get(18..20) == Some(&[0x3e, 0][..]) {
+                self.note_unknown(display, true);
                 return Ok(0);
             }
             self.error(
@@ -423,6 +426,16 @@ impl Interp {
             return Ok(st);
         }
         self.run_script_file(display, &abs, argv, io)
+    }
+
+    /// Records a command that could not be run (bounded: the first 64 per line).
+    pub(crate) fn note_unknown(&mut self, name: &str, installed: bool) {
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(crate::Observation::CommandUnknown {
+                name: name.chars().take(256).collect(),
+                installed,
+            });
+        }
     }
 
     /// Runs a command from the table with the session's context.
@@ -460,6 +473,7 @@ impl Interp {
                 rng: &mut self.rng,
                 session: &session,
                 stdout_is_tty,
+                notes: &mut self.notes,
             };
             c.run(&mut ctx, argv)
         };
