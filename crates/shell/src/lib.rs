@@ -22,7 +22,7 @@ pub mod persona;
 pub mod shell;
 pub mod tty;
 
-pub use commands::{COMMANDS, CmdCtx, Command, Rng, SessionInfo};
+pub use commands::{COMMANDS, CmdCtx, Command, Rng, SessionInfo, SysState};
 pub use output::Output;
 pub use persona::{Persona, PersonaOverrides, User};
 pub use shell::{Mode, SessionConfig, Shell, ShellLimits, Step};

@@ -107,6 +107,9 @@ pub struct Step {
     pub observations: Vec<Observation>,
     /// Set when the session is over: its exit status.
     pub exit: Option<i32>,
+    /// Simulated time the commands of this step took (downloads, pings), in milliseconds.
+    /// The runtime delays the output by it when pacing is on.
+    pub pace_ms: u64,
 }
 
 /// One login shell.
@@ -204,8 +207,10 @@ impl Shell {
         step.observations.push(Observation::CommandInput {
             line: line.to_string(),
         });
+        self.interp.sys.pace_ms = 0;
         let status = self.interp.run_line(line, now);
         step.observations.append(&mut self.interp.notes);
+        step.pace_ms = step.pace_ms.saturating_add(self.interp.sys.pace_ms);
         let out = std::mem::take(&mut self.interp.out);
         match self.mode {
             Mode::Pty { .. } => crlf(&out.shown, &mut step.out),

@@ -34,7 +34,10 @@ struct Session {
 }
 
 fn load() -> Vec<Session> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/sessions.jsonl.gz");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/sessions.jsonl.gz"
+    );
     let file = std::fs::File::open(path).expect("corpus file");
     let mut text = String::new();
     flate2::read::GzDecoder::new(file)
@@ -72,7 +75,13 @@ fn judged_name(name: &str) -> Option<&str> {
     if !name.contains('/') {
         return Some(name).filter(|n| plausible(n));
     }
-    let dirs = ["/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/"];
+    let dirs = [
+        "/bin/",
+        "/sbin/",
+        "/usr/bin/",
+        "/usr/sbin/",
+        "/usr/local/bin/",
+    ];
     dirs.iter()
         .find_map(|d| name.strip_prefix(d))
         .filter(|rest| plausible(rest))
@@ -111,7 +120,13 @@ fn check_step(tally: &mut Tally, shell: &Shell, line: &str, obs: &[Observation])
     tally.peak_overlay = tally.peak_overlay.max(overlay);
 }
 
-fn run_session(persona: &Arc<Persona>, s: &Session, seed: u64, tally: &mut Tally, beat: &AtomicU64) {
+fn run_session(
+    persona: &Arc<Persona>,
+    s: &Session,
+    seed: u64,
+    tally: &mut Tally,
+    beat: &AtomicU64,
+) {
     let now = OffsetDateTime::from_unix_timestamp(1_763_730_000).expect("time");
     let user = if persona.user(&s.username).is_some() {
         s.username.clone()
@@ -205,9 +220,15 @@ fn corpus_runs_clean_and_every_missing_name_is_documented() {
     // session changed PATH (`export PATH=`); that is bash's answer, not a coverage gap.
     let fs = persona.new_fs();
     let on_box = |n: &str| {
-        ["/usr/local/bin/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
-            .iter()
-            .any(|d| fs.exists("/", &format!("{d}{n}")))
+        [
+            "/usr/local/bin/",
+            "/usr/bin/",
+            "/usr/sbin/",
+            "/bin/",
+            "/sbin/",
+        ]
+        .iter()
+        .any(|d| fs.exists("/", &format!("{d}{n}")))
     };
     let mut undocumented: BTreeMap<String, u64> = BTreeMap::new();
     for ((name, installed), n) in &tally.unknown {
@@ -229,7 +250,11 @@ fn corpus_runs_clean_and_every_missing_name_is_documented() {
             eprintln!("{n:>7}  {how:<9}  {name}");
         }
     }
-    assert!(tally.breaches.is_empty(), "cap breaches: {:?}", tally.breaches);
+    assert!(
+        tally.breaches.is_empty(),
+        "cap breaches: {:?}",
+        tally.breaches
+    );
     assert!(
         undocumented.is_empty(),
         "command not found for names not listed as absent in docs/coverage.md: {undocumented:?}"

@@ -23,6 +23,8 @@ use crate::env::Env;
 use crate::output::Output;
 use crate::persona::{Persona, User};
 
+pub use state::SysState;
+
 mod arch;
 mod base64;
 mod basename;
@@ -70,6 +72,7 @@ mod sha256sum;
 mod sleep;
 mod sort;
 mod stat;
+mod state;
 mod tail;
 mod tee;
 mod touch;
@@ -129,6 +132,8 @@ pub struct CmdCtx<'a> {
     pub stdout_is_tty: bool,
     /// Observations for the runtime (downloads, ...). Use [`CmdCtx::note`], which bounds them.
     pub notes: &'a mut Vec<crate::Observation>,
+    /// Session-scoped system state (processes started and killed, simulated time).
+    pub sys: &'a mut SysState,
 }
 
 /// At most this many observations are kept per command line; more are dropped.

@@ -11,6 +11,7 @@ pub struct Ran {
     pub stderr: String,
     pub code: i32,
     pub notes: Vec<crate::Observation>,
+    pub sys: super::SysState,
 }
 
 /// Runs `name args...` as root in `cwd` with `stdin`, on a fresh filesystem.
@@ -69,6 +70,7 @@ fn run_full(
         rows: 24,
     };
     let mut notes = Vec::new();
+    let mut sys = super::SysState::default();
     let cmd = by_name(name).expect("command exists");
     let mut argv = vec![name.to_string()];
     argv.extend(args.iter().map(|s| s.to_string()));
@@ -86,6 +88,7 @@ fn run_full(
         session: &session,
         stdout_is_tty,
         notes: &mut notes,
+        sys: &mut sys,
     };
     let code = cmd.run(&mut ctx, &argv);
     Ran {
@@ -93,5 +96,6 @@ fn run_full(
         stderr: String::from_utf8_lossy(err.as_bytes()).into_owned(),
         code,
         notes,
+        sys,
     }
 }

@@ -267,6 +267,8 @@ pub(crate) struct Interp {
     pub pending_opts: Option<(bool, bool)>,
     /// Observations made while the current line ran (unknown commands, downloads), bounded.
     pub notes: Vec<crate::Observation>,
+    /// Processes started and killed, simulated time: shared by the command table.
+    pub sys: crate::commands::SysState,
 }
 
 impl Interp {
@@ -360,6 +362,7 @@ impl Interp {
             source_depth: 0,
             pending_opts: None,
             notes: Vec::new(),
+            sys: crate::commands::SysState::default(),
         };
         it.init_vars();
         it

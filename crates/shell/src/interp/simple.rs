@@ -474,6 +474,7 @@ impl Interp {
                 session: &session,
                 stdout_is_tty,
                 notes: &mut self.notes,
+                sys: &mut self.sys,
             };
             c.run(&mut ctx, argv)
         };

@@ -1,0 +1,19 @@
+//! Per-session system state that several commands share, so that what one command changes
+//! the others agree with for the rest of the session: processes the attacker started or
+//! killed (`ps`, `top`, `kill`, `ss`, `netstat`) and the simulated time commands spend.
+
+use std::collections::BTreeSet;
+
+use crate::persona::Process;
+
+/// Session-scoped system state (one per shell, never shared between sessions).
+#[derive(Debug, Default, Clone)]
+pub struct SysState {
+    /// Persona pids killed in this session: hidden from every process and socket view.
+    pub killed: BTreeSet<u32>,
+    /// Processes started in this session (`nohup ./x &`), shown by `ps` and `top`.
+    pub started: Vec<Process>,
+    /// Simulated time the current command line spent (downloads, `ping`), in milliseconds.
+    /// The runtime delays the line's output by it when pacing is on.
+    pub pace_ms: u64,
+}
