@@ -152,6 +152,9 @@ pub struct ShellSection {
     pub max_overlay_bytes: usize,
     /// Entries a session's filesystem overlay may hold.
     pub max_fs_entries: usize,
+    /// Whether output waits as long as the persona says the command took (downloads take
+    /// time in proportion to size). Off makes every answer immediate (tests).
+    pub pacing: bool,
 }
 
 impl Default for ShellSection {
@@ -163,6 +166,7 @@ impl Default for ShellSection {
             max_loop_iterations: 10_000,
             max_overlay_bytes: 64 * 1024 * 1024,
             max_fs_entries: 20_000,
+            pacing: true,
         }
     }
 }

@@ -161,6 +161,7 @@ async fn serve(cfg: Config) -> Result<()> {
         dirs: DataDirs::under(data_dir.clone()),
         shell_limits: shell_limits(&cfg),
         record: cfg.recording.enabled,
+        pacing: cfg.shell.pacing,
         max_recording_bytes: cfg.recording.max_bytes,
     });
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -64,6 +64,8 @@ pub struct Services {
     pub shell_limits: ShellLimits,
     /// Whether pty sessions are recorded.
     pub record: bool,
+    /// Whether output waits for the time the persona says a command line took.
+    pub pacing: bool,
     /// Cap on one recording's size.
     pub max_recording_bytes: usize,
 }
@@ -77,6 +79,8 @@ pub struct Output {
     pub err: Vec<u8>,
     /// Set when the shell or exec finished: its exit status.
     pub exit: Option<i32>,
+    /// How long the front waits before sending this (pacing; zero when it is off).
+    pub delay: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -325,10 +329,16 @@ impl SessionDriver {
         if let Some(r) = self.recorder.as_mut() {
             r.output(&step.out);
         }
+        let delay = if self.services.pacing {
+            std::time::Duration::from_millis(step.pace_ms)
+        } else {
+            std::time::Duration::ZERO
+        };
         Output {
             out: step.out,
             err: step.err,
             exit: step.exit,
+            delay,
         }
     }
 
@@ -447,3 +457,7 @@ impl SessionDriver {
         });
     }
 }
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;

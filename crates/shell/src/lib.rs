@@ -20,6 +20,7 @@ mod interp;
 pub mod output;
 pub mod persona;
 pub mod shell;
+pub mod timing;
 pub mod tty;
 
 pub use commands::{COMMANDS, CmdCtx, Command, Rng, SessionInfo, SysState};

@@ -130,6 +130,8 @@ pub struct Persona {
     pub base: Arc<BaseImage>,
     /// Caps for each session's overlay.
     pub fs_limits: Limits,
+    /// How long command lines take (pacing).
+    pub timing: crate::timing::Timing,
 }
 
 const KERNEL_RELEASE: &str = "6.1.0-41-amd64";
@@ -170,6 +172,7 @@ impl Persona {
             packages: parse_packages(embedded::PACKAGES),
             base: Arc::new(BaseBuilder::new(IMAGE_TIME).build()),
             fs_limits: Limits::default(),
+            timing: crate::timing::Timing::DEBIAN12,
         };
         p.processes = default_processes();
         let image = BaseImage::from_manifest(embedded::MANIFEST, &|path| {

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::Observation;
+use crate::commands::Rng;
 use crate::interp::{ErrCtx, ErrName, Interp, parse, prescan};
 use crate::persona::Persona;
 use crate::tty::{EditEvent, LineEditor};
@@ -121,6 +122,8 @@ pub struct Shell {
     pipe_buf: Vec<u8>,
     pipe_lines: usize,
     seed: u64,
+    /// Jitter for pacing, apart from the commands' generator so outputs do not depend on it.
+    pace_rng: Rng,
     exited: bool,
 }
 
@@ -160,6 +163,7 @@ impl Shell {
             pipe_buf: Vec::new(),
             pipe_lines: 0,
             seed: cfg.seed,
+            pace_rng: Rng::new(cfg.seed ^ 0x7061_6365),
             exited: false,
         }
     }
@@ -210,7 +214,9 @@ impl Shell {
         self.interp.sys.pace_ms = 0;
         let status = self.interp.run_line(line, now);
         step.observations.append(&mut self.interp.notes);
-        step.pace_ms = step.pace_ms.saturating_add(self.interp.sys.pace_ms);
+        let timing = self.interp.persona.timing;
+        let delay = timing.line_delay(self.interp.sys.pace_ms, &mut self.pace_rng);
+        step.pace_ms = step.pace_ms.saturating_add(delay).min(timing.line_cap_ms);
         let out = std::mem::take(&mut self.interp.out);
         match self.mode {
             Mode::Pty { .. } => crlf(&out.shown, &mut step.out),

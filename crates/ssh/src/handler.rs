@@ -131,12 +131,17 @@ impl SshHandler {
         });
     }
 
-    fn send(
+    /// Sends a shell's answer, first waiting as long as the persona says it took (pacing).
+    /// The wait is a timer on this connection's task: it costs no thread.
+    async fn send(
         &self,
         channel: ChannelId,
         out: Output,
         session: &mut Session,
     ) -> Result<(), russh::Error> {
+        if !out.delay.is_zero() {
+            tokio::time::sleep(out.delay).await;
+        }
         if !out.out.is_empty() {
             session.data(channel, out.out)?;
         }
@@ -429,7 +434,7 @@ impl russh::server::Handler for SshHandler {
         self.channels.remove(&channel);
         session.channel_success(channel)?;
         let out = self.with_driver(|d| d.start_shell()).unwrap_or_default();
-        self.send(channel, out, session)
+        self.send(channel, out, session).await
     }
 
     async fn exec_request(
@@ -449,7 +454,7 @@ impl russh::server::Handler for SshHandler {
         if out.exit.is_none() {
             out.exit = Some(0);
         }
-        self.send(channel, out, session)
+        self.send(channel, out, session).await
     }
 
     async fn subsystem_request(
@@ -482,7 +487,7 @@ impl russh::server::Handler for SshHandler {
             return Ok(());
         }
         let out = self.with_driver(|d| d.data(data)).unwrap_or_default();
-        self.send(channel, out, session)
+        self.send(channel, out, session).await
     }
 
     async fn channel_eof(
@@ -499,7 +504,7 @@ impl russh::server::Handler for SshHandler {
                 .with_driver(SessionDriver::stdin_eof)
                 .unwrap_or_default();
             if out.exit.is_some() {
-                return self.send(channel, out, session);
+                return self.send(channel, out, session).await;
             }
         }
         Ok(())

@@ -10,7 +10,11 @@ pub struct Ran {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
+    /// Observations the command made (read by the tests of commands that make them).
+    #[allow(dead_code)]
     pub notes: Vec<crate::Observation>,
+    /// Session state after the command (read by the tests of commands that change it).
+    #[allow(dead_code)]
     pub sys: super::SysState,
 }
 

@@ -18,6 +18,8 @@ pub use wasm::{mlock, munlock};
 pub use windows::{mlock, munlock};
 
 #[cfg(not(target_arch = "wasm32"))]
+// miragepot patch: with mlock off on Unix nothing constructs the error any more.
+#[allow(dead_code)]
 mod error {
     use std::error::Error;
     use std::fmt::Display;

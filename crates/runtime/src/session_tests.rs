@@ -1,0 +1,83 @@
+//! Tests of the session driver: pacing and the events made from shell observations.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use miragepot_event::{EventKind, Protocol};
+use miragepot_shell::{Persona, ShellLimits};
+
+use super::{DataDirs, Services, SessionDriver};
+use crate::Pipeline;
+
+fn driver(pacing: bool, dir: &std::path::Path) -> (SessionDriver, Pipeline) {
+    let (bus, pipeline) = Pipeline::start(Vec::new(), 1024, 16);
+    let services = Arc::new(Services {
+        sensor: "t".into(),
+        persona: Arc::new(Persona::debian12()),
+        bus,
+        dirs: DataDirs::under(dir.to_path_buf()),
+        shell_limits: ShellLimits::default(),
+        record: false,
+        pacing,
+        max_recording_bytes: 1 << 20,
+    });
+    let peer = "203.0.113.9:40000".parse().unwrap();
+    let local = "10.0.3.17:22".parse().unwrap();
+    (
+        SessionDriver::new(services, peer, local, Protocol::Ssh),
+        pipeline,
+    )
+}
+
+#[tokio::test]
+async fn pacing_delays_output_only_when_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut on, _p1) = driver(true, dir.path());
+    let out = on.exec("echo hi");
+    assert_eq!(out.out, b"hi\n");
+    let t = Persona::debian12().timing;
+    let ms = u64::try_from(out.delay.as_millis()).unwrap();
+    assert!((t.line_min_ms..=t.line_max_ms).contains(&ms), "{ms}");
+
+    let (mut off, _p2) = driver(false, dir.path());
+    let out = off.exec("echo hi");
+    assert_eq!(out.out, b"hi\n");
+    assert!(out.delay.is_zero());
+}
+
+#[tokio::test]
+async fn unknown_commands_become_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _p) = driver(false, dir.path());
+    let mut live = d.services().bus.subscribe();
+    let out = d.exec("lockr -ia .ssh; /usr/bin/lsof");
+    assert_eq!(out.err, b"bash: line 1: lockr: command not found\n");
+    let mut unknown = Vec::new();
+    while let Ok(ev) = live.try_recv() {
+        if let EventKind::CommandUnknown { name, installed } = &ev.kind {
+            unknown.push((name.clone(), *installed));
+        }
+    }
+    // Events reach subscribers through the dispatcher task: give it a moment.
+    if unknown.is_empty() {
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+            while let Ok(ev) = live.try_recv() {
+                if let EventKind::CommandUnknown { name, installed } = &ev.kind {
+                    unknown.push((name.clone(), *installed));
+                }
+            }
+            if unknown.len() >= 2 {
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        unknown,
+        vec![
+            ("lockr".to_string(), false),
+            ("/usr/bin/lsof".to_string(), true)
+        ]
+    );
+}
