@@ -16,37 +16,15 @@
 )]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use miragepot_shell::{Mode, Observation, Persona, SessionConfig, Shell, ShellLimits};
-use serde::Deserialize;
-use time::OffsetDateTime;
+use miragepot_shell::{Observation, Persona, Shell, ShellLimits};
 
-#[derive(Deserialize)]
-struct Session {
-    mode: String,
-    #[serde(default)]
-    username: String,
-    commands: Vec<String>,
-}
+mod load;
 
-fn load() -> Vec<Session> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/corpus/sessions.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("corpus file");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .expect("gunzip corpus");
-    text.lines()
-        .map(|l| serde_json::from_str(l).expect("corpus line"))
-        .collect()
-}
+use load::{Session, load};
 
 /// Names `docs/coverage.md` lists under "Absent on Debian 12" (backticked, comma separated).
 fn absent_names() -> BTreeSet<String> {
@@ -56,7 +34,21 @@ fn absent_names() -> BTreeSet<String> {
         .nth(1)
         .expect("coverage.md has an 'Absent on Debian 12' section");
     let section = section.split("\n## ").next().unwrap_or("");
-    section
+    // Only the list items hold names; an item runs on over indented lines.
+    let mut items = String::new();
+    let mut in_item = false;
+    for line in section.lines() {
+        if line.starts_with("- ") {
+            in_item = true;
+        } else if !line.starts_with("  ") {
+            in_item = false;
+        }
+        if in_item {
+            items.push_str(line);
+            items.push('\n');
+        }
+    }
+    items
         .split('`')
         .skip(1)
         .step_by(2)
@@ -127,47 +119,10 @@ fn run_session(
     tally: &mut Tally,
     beat: &AtomicU64,
 ) {
-    let now = OffsetDateTime::from_unix_timestamp(1_763_730_000).expect("time");
-    let user = if persona.user(&s.username).is_some() {
-        s.username.clone()
-    } else {
-        "root".into()
-    };
-    let mode = if s.mode == "exec" {
-        Mode::Exec
-    } else {
-        Mode::Pty {
-            term: "xterm".into(),
-            cols: 80,
-            rows: 24,
-        }
-    };
-    let cfg = SessionConfig {
-        user,
-        mode: mode.clone(),
-        src_ip: "203.0.113.9".into(),
-        src_port: 40000,
-        env: vec![],
-        seed,
-        limits: limits(),
-    };
-    let mut shell = Shell::new(Arc::clone(persona), cfg, now);
-    shell.start(now);
-    for (i, line) in s.commands.iter().enumerate() {
+    load::replay(persona, s, seed, |shell, line, step| {
         beat.fetch_add(1, Ordering::Relaxed);
-        let t = now + time::Duration::seconds(i64::try_from(i).unwrap_or(0));
-        let step = if mode == Mode::Exec {
-            shell.exec(line, t)
-        } else {
-            let mut keys = line.replace('\n', "\r");
-            keys.push('\r');
-            shell.feed(keys.as_bytes(), t)
-        };
-        check_step(tally, &shell, line, &step.observations);
-        if shell.exited() {
-            break;
-        }
-    }
+        check_step(tally, shell, line, &step.observations);
+    });
 }
 
 #[test]
