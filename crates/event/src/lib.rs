@@ -316,6 +316,16 @@ pub enum EventKind {
         /// `saved`, `stdout` (printed), `refused`, `dns_failed`, `bad_url` or `http_error`.
         outcome: String,
     },
+    /// A file the session wrote was run (`./x`, `sh x.sh`, `. x`).
+    FileExecuted {
+        /// Absolute path in the fake filesystem.
+        path: String,
+        /// Size in bytes.
+        size: u64,
+        /// SHA-256 of the content at the time it ran, hex; the bytes are kept under
+        /// `data/artifacts/` even when the file is deleted afterwards.
+        sha256: String,
+    },
     /// A file was written in the session's filesystem (closed, or at session end).
     FileWritten {
         /// Absolute path in the fake filesystem.
@@ -387,6 +397,7 @@ impl EventKind {
         "command_result",
         "command_unknown",
         "download",
+        "file_executed",
         "file_written",
         "file_uploaded",
         "forward_request",
@@ -410,6 +421,7 @@ impl EventKind {
             EventKind::CommandResult { .. } => "command_result",
             EventKind::CommandUnknown { .. } => "command_unknown",
             EventKind::Download { .. } => "download",
+            EventKind::FileExecuted { .. } => "file_executed",
             EventKind::FileWritten { .. } => "file_written",
             EventKind::FileUploaded { .. } => "file_uploaded",
             EventKind::ForwardRequest { .. } => "forward_request",
@@ -528,6 +540,11 @@ mod tests {
                 destination: Some("/tmp/x.sh".into()),
                 size: Some(1234),
                 outcome: "saved".into(),
+            },
+            EventKind::FileExecuted {
+                path: "/tmp/x.sh".into(),
+                size: 9,
+                sha256: "ef".into(),
             },
             EventKind::FileWritten {
                 path: "/tmp/a".into(),

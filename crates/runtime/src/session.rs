@@ -103,7 +103,14 @@ pub struct SessionDriver {
     recorder: Option<Recorder>,
     input_mode: InputMode,
     uploads: Vec<(String, String, u64)>,
+    /// Bytes of files that ran (sha256, content), kept until `finish` stores them.
+    executed: Vec<(String, Vec<u8>)>,
+    executed_bytes: usize,
 }
+
+/// Bytes of executed files one session may hold for storing at its end; past it the
+/// `file_executed` event is still emitted but the content is not kept.
+const MAX_EXECUTED_BYTES: usize = 16 << 20;
 
 impl std::fmt::Debug for SessionDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -144,6 +151,8 @@ impl SessionDriver {
             recorder: None,
             input_mode: InputMode::Interactive,
             uploads: Vec::new(),
+            executed: Vec::new(),
+            executed_bytes: 0,
         };
         d.emit(EventKind::SessionStart {
             protocol,
@@ -314,6 +323,20 @@ impl SessionDriver {
                 Observation::CommandUnknown { name, installed } => {
                     EventKind::CommandUnknown { name, installed }
                 }
+                Observation::FileExecuted {
+                    path,
+                    sha256,
+                    bytes,
+                } => {
+                    let size = bytes.len() as u64;
+                    if self.executed_bytes.saturating_add(bytes.len()) <= MAX_EXECUTED_BYTES {
+                        self.executed_bytes += bytes.len();
+                        self.executed.push((sha256.clone(), bytes));
+                    } else {
+                        tracing::warn!(%path, size, "Executed file not kept: session budget spent.");
+                    }
+                    EventKind::FileExecuted { path, size, sha256 }
+                }
                 Observation::Download(d) => EventKind::Download {
                     tool: d.tool,
                     url: d.url,
@@ -412,8 +435,13 @@ impl SessionDriver {
     /// Ends the session: stores written files as artifacts, writes the recording, and emits
     /// `file_written` events, `session_recording_closed` and finally `session_end`.
     pub async fn finish(mut self, reason: EndReason) {
+        let store = ArtifactStore::new(self.services.dirs.artifacts.clone());
+        for (sha, bytes) in std::mem::take(&mut self.executed) {
+            if let Err(e) = store.put_hashed(&sha, &bytes).await {
+                tracing::error!(error = %e, "Cannot store an artifact.");
+            }
+        }
         if let Some(shell) = self.shell.take() {
-            let store = ArtifactStore::new(self.services.dirs.artifacts.clone());
             for (path, bytes) in shell.written_files() {
                 let sha = ArtifactStore::hash(&bytes);
                 if self.uploads.iter().any(|(p, s, _)| p == &path && s == &sha) {

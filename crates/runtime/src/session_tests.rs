@@ -81,3 +81,30 @@ async fn unknown_commands_become_events() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_dropped_script_that_runs_is_kept_even_after_rm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _p) = driver(false, dir.path());
+    let mut live = d.services().bus.subscribe();
+    let out = d
+        .exec("cd /tmp; printf 'echo pwned\\n' > x.sh; sh x.sh; chmod +x x.sh; ./x.sh; rm -f x.sh");
+    assert_eq!(out.out, b"pwned\npwned\n");
+    d.finish(miragepot_event::EndReason::ClientClosed).await;
+    let mut executed = Vec::new();
+    for _ in 0..200 {
+        while let Ok(ev) = live.try_recv() {
+            if let EventKind::FileExecuted { path, size, sha256 } = &ev.kind {
+                executed.push((path.clone(), *size, sha256.clone()));
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+    // Same content twice: reported once.
+    assert_eq!(executed.len(), 1, "{executed:?}");
+    let (path, size, sha) = &executed[0];
+    assert_eq!(path, "/tmp/x.sh");
+    assert_eq!(*size, 11);
+    let kept = std::fs::read(dir.path().join("artifacts").join(sha)).unwrap();
+    assert_eq!(kept, b"echo pwned\n");
+}

@@ -56,6 +56,16 @@ pub enum Observation {
     },
     /// A simulated download (nothing is fetched).
     Download(Download),
+    /// A file the session wrote was run (`./x`, `sh x.sh`): its bytes at that moment, so the
+    /// artifact survives a later `rm`.
+    FileExecuted {
+        /// Absolute path.
+        path: String,
+        /// SHA-256 of `bytes`, hex.
+        sha256: String,
+        /// The content.
+        bytes: Vec<u8>,
+    },
 }
 
 /// One download attempt, as the tool understood it.

@@ -21,11 +21,12 @@ pub struct Timing {
 }
 
 impl Timing {
-    /// A small Debian VM: 2–12 ms per line, at most 15 s however much is downloaded.
+    /// A small Debian VM: 2–12 ms per line, at most 3 s however much is downloaded (bots and
+    /// scanners time out; a line must never hold a session longer than that).
     pub const DEBIAN12: Timing = Timing {
         line_min_ms: 2,
         line_max_ms: 12,
-        line_cap_ms: 15_000,
+        line_cap_ms: 3_000,
     };
 
     /// The delay for one line whose commands simulated `simulated_ms`: the jittered base cost

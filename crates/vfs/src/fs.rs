@@ -870,6 +870,19 @@ impl Fs {
         })
     }
 
+    /// The bytes of `path` (symlinks followed) when this session wrote them; `None` for a
+    /// file of the base image, a directory, or a missing path.
+    pub fn written_content(&self, cwd: &str, path: &str) -> Option<&[u8]> {
+        let canon = self.canonicalize(cwd, path).ok()?;
+        match self.overlay.get(canon.as_str()) {
+            Some(Entry::Node(ONode {
+                data: OData::File(FileData::Own(Content::Owned(b))),
+                ..
+            })) => Some(b.as_slice()),
+            _ => None,
+        }
+    }
+
     /// Files whose bytes the session wrote, with their content: the artifacts to keep.
     pub fn written_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.overlay.iter().filter_map(|(k, e)| match e {

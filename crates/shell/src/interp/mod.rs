@@ -269,6 +269,8 @@ pub(crate) struct Interp {
     pub notes: Vec<crate::Observation>,
     /// Processes started and killed, simulated time: shared by the command table.
     pub sys: crate::commands::SysState,
+    /// SHA-256 of session-written files already reported as executed.
+    pub executed: std::collections::BTreeSet<String>,
 }
 
 impl Interp {
@@ -363,6 +365,7 @@ impl Interp {
             pending_opts: None,
             notes: Vec::new(),
             sys: crate::commands::SysState::default(),
+            executed: std::collections::BTreeSet::new(),
         };
         it.init_vars();
         it

@@ -101,6 +101,11 @@ impl Interp {
         if let Some(file) = rest.first() {
             let ctx = self.fs_ctx();
             let cwd = self.st.cwd.clone();
+            let canon = self
+                .fs
+                .canonicalize(&cwd, file)
+                .unwrap_or_else(|_| miragepot_vfs::path::normalize(&cwd, file));
+            self.note_executed(&cwd, file, &canon);
             let content = match self.fs.read(&cwd, file, &ctx, 1 << 20) {
                 Ok(c) => super::expand::bytes_to_string(&c),
                 Err(e) => {
@@ -205,6 +210,11 @@ impl Interp {
         }
         let target = target.unwrap_or_else(|| file.clone());
         self.sync_files();
+        let canon = self
+            .fs
+            .canonicalize(&cwd, &target)
+            .unwrap_or_else(|_| miragepot_vfs::path::normalize(&cwd, &target));
+        self.note_executed(&cwd, &target, &canon);
         let ctx = self.fs_ctx();
         let content = match self.fs.stat(&cwd, &target) {
             Ok(m) if m.is_dir() => {

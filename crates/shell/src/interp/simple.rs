@@ -20,6 +20,9 @@ use super::redirect::can_access;
 use super::{Ctl, ErrCtx, Interp, Io, Res, Sink, Text};
 
 /// Builtins whose prefix assignments persist (POSIX special builtins).
+/// Distinct executed files kept per session.
+const MAX_EXECUTED: usize = 256;
+
 const SPECIAL: &[&str] = &[
     ":", ".", "source", "break", "continue", "eval", "exec", "exit", "export", "readonly",
     "return", "set", "shift", "times", "trap", "unset",
@@ -391,6 +394,7 @@ impl Interp {
             .fs
             .canonicalize(&cwd, p)
             .unwrap_or_else(|_| abs.clone());
+        self.note_executed(&cwd, p, &canon);
         if let Some(c) = commands::by_path(&abs).or_else(|| commands::by_path(&canon)) {
             return self.run_table(c, argv, io, &abs);
         }
@@ -436,6 +440,27 @@ impl Interp {
                 installed,
             });
         }
+    }
+
+    /// Records a run of a file the session wrote (once per content), keeping its bytes.
+    pub(crate) fn note_executed(&mut self, cwd: &str, p: &str, canon: &str) {
+        use sha2::Digest;
+        let Some(bytes) = self.fs.written_content(cwd, p) else {
+            return;
+        };
+        let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+        if self.notes.len() >= MAX_NOTES
+            || self.executed.len() >= MAX_EXECUTED
+            || !self.executed.insert(sha256.clone())
+        {
+            return;
+        }
+        let bytes = bytes.to_vec();
+        self.notes.push(crate::Observation::FileExecuted {
+            path: canon.to_string(),
+            sha256,
+            bytes,
+        });
     }
 
     /// Runs a command from the table with the session's context.
