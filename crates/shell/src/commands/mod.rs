@@ -96,6 +96,7 @@ mod which;
 mod who;
 mod whoami;
 mod yes;
+pub(crate) use help::{help as help_text, version as version_text};
 pub(crate) use sysmodel::{
     KillOutcome as SignalOutcome, send_signal, session_base as sysmodel_session_base,
 };
@@ -180,6 +181,8 @@ pub struct SessionInfo {
     pub tty: Option<String>,
     /// The client's address as `who` shows it.
     pub src_ip: String,
+    /// The client's TCP port (`ss`, `netstat`, `$SSH_CLIENT`).
+    pub src_port: u16,
     /// When the session logged in (unix seconds).
     pub login_time: i64,
     /// Terminal columns.

@@ -275,7 +275,7 @@ tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      
 tcp6       0      0 :::22                   :::*                    LISTEN      472/sshd: /usr/sbin \n"
         );
         let r = run("netstat", &["-antp"], "/", b"");
-        assert!(r.stdout.contains("\ntcp        0      0 10.0.3.17:22            203.0.113.9:48729       ESTABLISHED 1000/sshd: root@pts \n"), "{}", r.stdout);
+        assert!(r.stdout.contains("\ntcp        0      0 10.0.3.17:22            203.0.113.9:50022       ESTABLISHED 1000/sshd: root@pts \n"), "{}", r.stdout);
         let r = run("netstat", &["-an"], "/", b"");
         assert!(r.stdout.contains("Active UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node   Path\nunix  2      [ ACC ]     STREAM     LISTENING     13452    /run/systemd/private\n"), "{}", r.stdout);
         let r = run("netstat", &["-plnt"], "/", b"");

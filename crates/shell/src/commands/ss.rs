@@ -238,7 +238,7 @@ mod tests {
             "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n\
 LISTEN 0      128          0.0.0.0:22        0.0.0.0:*           \n\
 LISTEN 0      128             [::]:22           [::]:*           \n\
-ESTAB  0      0          10.0.3.17:22    203.0.113.9:48729       \n"
+ESTAB  0      0          10.0.3.17:22    203.0.113.9:50022       \n"
         );
         let r = run("ss", &["-tulpn"], "/", b"");
         assert_eq!(

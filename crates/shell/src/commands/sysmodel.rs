@@ -165,11 +165,6 @@ pub(crate) struct Sock {
     pub fd: u32,
 }
 
-/// The port the attacker's client connected from (stable for a session).
-pub(crate) fn client_port(login: i64) -> u16 {
-    u16::try_from(32_768 + (login.rem_euclid(1_000_003) * 7919) % 28_232).unwrap_or(40_000)
-}
-
 /// The sockets the live processes own: sshd's listeners and this session's connection.
 pub(crate) fn sockets(ctx: &CmdCtx<'_>) -> Vec<Sock> {
     let mut out = Vec::new();
@@ -211,7 +206,7 @@ pub(crate) fn sockets(ctx: &CmdCtx<'_>) -> Vec<Sock> {
             recv_q: 0,
             send_q: 0,
             local: (local, 22),
-            peer: (src.to_string(), Some(client_port(login))),
+            peer: (src.to_string(), Some(ctx.session.src_port)),
             pid,
             cmd: format!("sshd: {}@{tty}", ctx.user.name),
             fd: 4,
