@@ -316,10 +316,8 @@ impl Command for Killall {
                     KillOutcome::Sent => {
                         killed += 1;
                         if sel.verbose {
-                            let sname = SIGNALS.get(sig.wrapping_sub(1)).copied().unwrap_or("");
                             ctx.stderr
                                 .line(&format!("Killed {comm}({pid}) with signal {sig}"));
-                            let _ = sname;
                         }
                     }
                     KillOutcome::NotPermitted => {
