@@ -436,8 +436,7 @@ impl Command for Pkill {
                 sel.sig = Some(n);
                 continue;
             }
-            let mut chars = body.char_indices();
-            while let Some((i, c)) = chars.next() {
+            for (i, c) in body.char_indices() {
                 match c {
                     'f' => sel.full = true,
                     'x' => sel.exact = true,
@@ -548,6 +547,7 @@ mod tests {
         let r = run("kill", &["-9", "472"], "/", b"");
         assert_eq!((r.code, r.stderr.as_str()), (0, ""));
         assert!(r.sys.killed.contains(&472));
+        assert!(r.notes.is_empty(), "killing is not an observation");
         let r = run("kill", &["99999"], "/", b"");
         assert_eq!(
             (r.code, r.stderr.as_str()),

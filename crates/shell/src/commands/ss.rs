@@ -171,7 +171,7 @@ impl Command for Ss {
             .iter()
             .filter(|_| show_tcp)
             .filter(|s| all || s.listen == listen)
-            .filter(|s| !(v4 && !v6 && s.v6) && !(v6 && !v4 && !s.v6))
+            .filter(|s| v4 == v6 || s.v6 == v6)
             .map(|s: &Sock| {
                 let proc_col = if procs && (is_root) {
                     format!(

@@ -290,10 +290,8 @@ fn verb(ctx: &mut CmdCtx<'_>, verb: &str, units: &[String]) -> i32 {
                     return 4;
                 }
                 match verb {
-                    "stop" | "kill" => {
-                        if ctx.sys.killed.len() < 4096 {
-                            ctx.sys.killed.insert(u.pid);
-                        }
+                    "stop" | "kill" if ctx.sys.killed.len() < 4096 => {
+                        ctx.sys.killed.insert(u.pid);
                     }
                     "start" | "restart" | "reload-or-restart" => {
                         ctx.sys.killed.remove(&u.pid);

@@ -93,8 +93,7 @@ impl Command for Top {
             let Some(body) = a.strip_prefix('-') else {
                 continue;
             };
-            let mut chars = body.char_indices();
-            while let Some((i, c)) = chars.next() {
+            for (i, c) in body.char_indices() {
                 match c {
                     'h' => {
                         ctx.stdout.write_str(help::help("top").unwrap_or_default());
