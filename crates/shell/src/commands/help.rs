@@ -73,6 +73,16 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "whoami" => include_str!("help/whoami.help"),
         "yes" => include_str!("help/yes.help"),
         "clear.usage" => include_str!("help/clear.usage"),
+        "kill" => include_str!("help/kill.help"),
+        "killall" => include_str!("help/killall.help"),
+        "pkill" => include_str!("help/pkill.help"),
+        "top" => include_str!("help/top.help"),
+        "ss" => include_str!("help/ss.help"),
+        "netstat" => include_str!("help/netstat.help"),
+        "systemctl" => include_str!("help/systemctl.help"),
+        "nohup" => include_str!("help/nohup.help"),
+        "timeout" => include_str!("help/timeout.help"),
+        "service" => include_str!("help/service.help"),
         _ => return None,
     })
 }
@@ -139,6 +149,15 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "who" => include_str!("help/who.version"),
         "whoami" => include_str!("help/whoami.version"),
         "yes" => include_str!("help/yes.version"),
+        "kill" => include_str!("help/kill.version"),
+        "killall" => include_str!("help/killall.version"),
+        "pkill" => include_str!("help/pkill.version"),
+        "top" => include_str!("help/top.version"),
+        "ss" => include_str!("help/ss.version"),
+        "netstat" => include_str!("help/netstat.version"),
+        "systemctl" => include_str!("help/systemctl.version"),
+        "nohup" => include_str!("help/nohup.version"),
+        "timeout" => include_str!("help/timeout.version"),
         _ => return None,
     })
 }

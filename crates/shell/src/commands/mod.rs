@@ -50,12 +50,14 @@ mod head;
 mod help;
 mod hostname;
 mod id;
+mod killcmds;
 mod last;
 mod ln;
 mod ls;
 mod md5sum;
 mod mkdir;
 mod mv;
+mod netstat;
 mod nproc;
 mod printenv;
 mod printf;
@@ -71,10 +73,14 @@ mod sha1sum;
 mod sha256sum;
 mod sleep;
 mod sort;
+mod ss;
 mod stat;
 mod state;
+pub(crate) mod sysmodel;
+mod systemctl;
 mod tail;
 mod tee;
+mod top;
 mod touch;
 mod tr;
 mod truecmd;
@@ -90,6 +96,10 @@ mod which;
 mod who;
 mod whoami;
 mod yes;
+pub(crate) use help::{help as help_text, version as version_text};
+pub(crate) use sysmodel::{
+    KillOutcome as SignalOutcome, send_signal, session_base as sysmodel_session_base,
+};
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -171,6 +181,8 @@ pub struct SessionInfo {
     pub tty: Option<String>,
     /// The client's address as `who` shows it.
     pub src_ip: String,
+    /// The client's TCP port (`ss`, `netstat`, `$SSH_CLIENT`).
+    pub src_port: u16,
     /// When the session logged in (unix seconds).
     pub login_time: i64,
     /// Terminal columns.
@@ -266,6 +278,14 @@ pub const COMMANDS: &[&dyn Command] = &[
     &rmdir::Rmdir,
     &touch::Touch,
     &whoami::Whoami,
+    &killcmds::Kill,
+    &killcmds::Killall,
+    &killcmds::Pkill,
+    &top::Top,
+    &ss::Ss,
+    &netstat::Netstat,
+    &systemctl::Systemctl,
+    &systemctl::Service,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -402,6 +422,14 @@ mod tests {
         ("who", [("Usage: who [OPTION]... [ FILE | ARG1 ARG2 ]\nPrint information about users who are currently logged in.", "", 0), ("who (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "who: invalid option -- 'Y'\nTry 'who --help' for more information.", 1), ("", "who: unrecognized option '--bogus-option'\nTry 'who --help' for more information.", 1)]),
         ("whoami", [("Usage: whoami [OPTION]...\nPrint the user name associated with the current effective user ID.", "", 0), ("whoami (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "whoami: invalid option -- 'Y'\nTry 'whoami --help' for more information.", 1), ("", "whoami: unrecognized option '--bogus-option'\nTry 'whoami --help' for more information.", 1)]),
         ("yes", [("Usage: yes [STRING]...\n  or:  yes OPTION", "", 0), ("yes (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "yes: invalid option -- 'Y'\nTry 'yes --help' for more information.", 1), ("", "yes: unrecognized option '--bogus-option'\nTry 'yes --help' for more information.", 1)]),
+        ("kill", [("\nUsage:", "", 0), ("kill from procps-ng 4.0.2\n", "", 0), ("", "kill: invalid argument Y\n", 1), ("", "kill: invalid argument \0\n", 1)]),
+        ("killall", [("", "Usage: killall [OPTION]... [--] NAME...\n       killall -l, --list", 1), ("", "killall (PSmisc) 23.6\nCopyright (C) 1993-2022 Werner Almesberger and Craig Small", 0), ("", "Y: unknown signal; killall -l lists signals.\n", 1), ("", "Usage: killall [OPTION]... [--] NAME...\n       killall -l, --list", 1)]),
+        ("pkill", [("\nUsage:", "", 0), ("pkill from procps-ng 4.0.2\n", "", 0), ("", "pkill: invalid option -- 'Y'\n", 2), ("", "pkill: unrecognized option '--bogus-option'\n", 2)]),
+        ("top", [("\nUsage:", "", 0), ("top from procps-ng 4.0.2\n", "", 0), ("", "top: invalid option -- 'Y'\n", 0), ("", "top: unrecognized option '--bogus-option'\n", 0)]),
+        ("ss", [("Usage: ss [ OPTIONS ]\n       ss [ OPTIONS ] [ FILTER ]", "", 0), ("ss utility, iproute2-6.1.0\n", "", 0), ("", "ss: invalid option -- 'Y'\nUsage: ss [ OPTIONS ]", 255), ("", "ss: unrecognized option '--bogus-option'\nUsage: ss [ OPTIONS ]", 255)]),
+        ("netstat", [("usage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}\n       netstat [-vWnNcaeol] [<Socket> ...]", "    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) \n    netrom (AMPR NET/ROM) rose (AMPR ROSE) ipx (Novell IPX) ", 0), ("net-tools 2.10\nFred Baumgarten, Alan Cox, Bernd Eckenfels, Phil Blundell, Tuan Hoang, Brian Micek and others", "", 0), ("", "netstat: invalid option -- 'Y'\nusage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}", 3), ("", "netstat: unrecognized option '--bogus-option'\nusage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}", 3)]),
+        ("systemctl", [("systemctl [OPTIONS...] COMMAND ...\n", "", 0), ("systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified", "", 0), ("", "systemctl: invalid option -- 'Y'\n", 1), ("", "systemctl: unrecognized option '--bogus-option'\n", 1)]),
+        ("service", [("", "Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]\n", 0), ("", "service ver. 1.65.2\n", 0), ("", "-Y: unrecognized service\n", 1), ("", "--bogus-option: unrecognized service\n", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

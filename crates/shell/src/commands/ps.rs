@@ -4,7 +4,8 @@
 //! and the `ps` itself (pids derived from the login time; `ps` gets a fresh one each run).
 //! Emulated: default (this terminal's processes), `aux`/`ax`/`-e`/`-A`, `-f`/`-ef`, `-u USER`,
 //! `u` (user format), column widths of procps 4.0.2, START/STIME as `HH:MM` today, `MonDD`
-//! this year, else the year; `--help [section]`, `--version`/`-V`/`V`, and the `error: ...`
+//! this year, else the year; processes killed in the session disappear and the ones started
+//! in it (`nohup x &`) appear (`sysmodel`); `--help [section]`, `--version`/`-V`/`V`, and the `error: ...`
 //! answers to unknown options. Known gaps: `-o`, `--sort`, `-p`, `f` (forest) are ignored,
 //! missing option values are not diagnosed.
 
@@ -24,7 +25,7 @@ struct Row {
 /// This session's processes: sshd (session), bash, and `extra` (the running command).
 pub(crate) fn session_processes(ctx: &mut CmdCtx<'_>, extra: &str) -> Vec<(Process, String, i64)> {
     let login = ctx.session.login_time;
-    let base = 1000 + u32::try_from(login.rem_euclid(2000)).unwrap_or(0);
+    let base = super::sysmodel::session_base(login);
     let tty = ctx.session.tty.clone().unwrap_or_else(|| "?".into());
     let user = ctx.user.name.clone();
     let mk = |pid, ppid, user: &str, vsz, rss, stat: &str, cmd: String| Process {
@@ -66,18 +67,7 @@ pub(crate) fn session_processes(ctx: &mut CmdCtx<'_>, extra: &str) -> Vec<(Proce
     ]
 }
 
-fn comm(cmd: &str) -> String {
-    if let Some(k) = cmd.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
-        return k.to_string();
-    }
-    if cmd.starts_with("sshd:") {
-        return "sshd".into();
-    }
-    let cmd = cmd.trim_start_matches('-');
-    let first = cmd.split_whitespace().next().unwrap_or(cmd);
-    let b = first.rsplit('/').next().unwrap_or(first);
-    b.chars().take(15).collect()
-}
+use super::sysmodel::comm;
 
 fn start_str(start: i64, now: i64, wide: bool) -> String {
     let t = utc(start);
@@ -285,25 +275,16 @@ impl Command for Ps {
         }
         let all = all || bsd_x;
         let now = ctx.now.unix_timestamp();
-        let boot = ctx.persona.boot_time;
-        let mut rows: Vec<Row> = ctx
-            .persona
-            .processes
-            .iter()
-            .map(|p| Row {
-                p: p.clone(),
-                tty: if p.cmd.contains("agetty") {
-                    "tty1".into()
-                } else {
-                    "?".into()
-                },
-                start: boot + p.start_after_boot,
+        let me = args.join(" ");
+        let rows: Vec<Row> = super::sysmodel::all_processes(ctx, &me)
+            .into_iter()
+            .map(|r| Row {
+                p: r.p,
+                tty: r.tty,
+                start: r.start,
             })
             .collect();
-        let me = args.join(" ");
-        for (p, tty, start) in session_processes(ctx, &me) {
-            rows.push(Row { p, tty, start });
-        }
+        let mut rows = rows;
         let my_tty = ctx.session.tty.clone().unwrap_or_else(|| "?".into());
         if let Some(u) = &only_user {
             let name = ctx.persona.user(u).map(|x| x.name.clone()).or_else(|| {

@@ -51,6 +51,7 @@ impl Interp {
         let pid = self.spawn_pid();
         self.last_bg = Some(pid);
         let text = aol.to_string();
+        self.note_started(pid, &text);
         if self.interactive && self.func_depth == 0 && self.depth == 0 {
             self.job_count += 1;
             let n = self.job_count;

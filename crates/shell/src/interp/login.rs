@@ -132,6 +132,7 @@ pub(crate) fn login(persona: Arc<Persona>, cfg: &SessionConfig, now: OffsetDateT
     let session = SessionInfo {
         tty,
         src_ip: cfg.src_ip.clone(),
+        src_port: cfg.src_port,
         login_time: now.unix_timestamp(),
         cols,
         rows,

@@ -54,6 +54,7 @@ mod simple;
 mod test;
 mod typecmd;
 mod vars;
+mod wrappers;
 
 /// Non-local control flow out of a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,12 @@
 //! Signals and traps: `kill` (signal names and numbers, `kill -l`, the persona's
-//! processes; `kill -9 $$` ends the session) and `trap` (stored and listed; only `EXIT`
+//! processes through the shared process model, which records what dies; `kill -9 $$` ends
+//! the session) and `trap` (stored and listed; only `EXIT`
 //! runs).
 //!
 //! Known limits: no signal is ever delivered to anything; traps other than `EXIT` never fire.
 
 use super::{Ctl, Interp, Io, Res};
+use crate::commands::SignalOutcome;
 
 pub(crate) const SIGNALS: &[&str] = &[
     "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
@@ -94,14 +96,30 @@ impl Interp {
                 }
                 continue;
             }
-            let exists =
-                self.persona.processes.iter().any(|pr| pr.pid == pid) || Some(pid) == self.last_bg;
-            if !exists {
-                self.error(io, &format!("kill: ({pid}) - No such process"));
-                st = 1;
-            } else if self.user.uid != 0 {
-                self.error(io, &format!("kill: ({pid}) - Operation not permitted"));
-                st = 1;
+            let base = crate::commands::sysmodel_session_base(self.session.login_time);
+            let own: Vec<u32> = [Some(base), Some(base + 9), self.last_bg]
+                .into_iter()
+                .flatten()
+                .collect();
+            let (name, uid) = (self.user.name.clone(), self.user.uid);
+            match crate::commands::send_signal(
+                &self.persona,
+                &mut self.sys,
+                &name,
+                uid,
+                pid,
+                sig,
+                &own,
+            ) {
+                SignalOutcome::Sent => {}
+                SignalOutcome::NoSuch => {
+                    self.error(io, &format!("kill: ({pid}) - No such process"));
+                    st = 1;
+                }
+                SignalOutcome::NotPermitted => {
+                    self.error(io, &format!("kill: ({pid}) - Operation not permitted"));
+                    st = 1;
+                }
             }
         }
         Ok(st)

@@ -395,6 +395,9 @@ impl Interp {
             .canonicalize(&cwd, p)
             .unwrap_or_else(|_| abs.clone());
         self.note_executed(&cwd, p, &canon);
+        if let Some(st) = self.run_wrapper(&canon, argv, io)? {
+            return Ok(st);
+        }
         if let Some(c) = commands::by_path(&abs).or_else(|| commands::by_path(&canon)) {
             return self.run_table(c, argv, io, &abs);
         }
