@@ -50,12 +50,17 @@ mod head;
 mod help;
 mod hostname;
 mod id;
+mod ip;
+mod iptables;
 mod last;
 mod ln;
 mod ls;
+mod lsblk;
+mod lscpu;
 mod md5sum;
 mod mkdir;
 mod mv;
+mod nettools;
 mod nproc;
 mod printenv;
 mod printf;
@@ -73,6 +78,8 @@ mod sleep;
 mod sort;
 mod stat;
 mod state;
+#[cfg(test)]
+mod sysinfo_test;
 mod tail;
 mod tee;
 mod touch;
@@ -266,6 +273,14 @@ pub const COMMANDS: &[&dyn Command] = &[
     &rmdir::Rmdir,
     &touch::Touch,
     &whoami::Whoami,
+    &ip::Ip,
+    &iptables::Iptables,
+    &iptables::Ip6tables,
+    &lscpu::Lscpu,
+    &lsblk::Lsblk,
+    &nettools::Ifconfig,
+    &nettools::Route,
+    &nettools::Arp,
 ];
 
 /// Finds a command by the name it is invoked with.
