@@ -86,6 +86,7 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "ifconfig-hw" => include_str!("help/ifconfig.hwlist"),
         "route-af" => include_str!("help/route.hwlist"),
         "arp-hw" => include_str!("help/arp.hwlist"),
+        "getconf-all" => include_str!("help/getconf.all"),
         _ => return None,
     })
 }

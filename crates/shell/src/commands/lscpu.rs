@@ -277,7 +277,10 @@ mod tests {
             "{}",
             r.stdout
         );
-        assert!(r.stdout.contains(&format!("\n{:<28} 6\n", "    CPU family:")));
+        assert!(
+            r.stdout
+                .contains(&format!("\n{:<28} 6\n", "    CPU family:"))
+        );
         assert!(r.stdout.contains("\nVulnerabilities:             \n"));
     }
 
