@@ -443,4 +443,79 @@ mod tests {
         // The root partition holds the filesystem `df` reports.
         assert!(m.blocks[1].bytes >= p.root_fs_kb.0 * 1024);
     }
+
+    #[test]
+    fn tools_agree() {
+        use crate::commands::sysinfo_test::root;
+        let ip = root("ip", &["-4", "-o", "a", "show", "ens3"]).stdout;
+        let from_ip = ip
+            .split_whitespace()
+            .nth(3)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let ifc = root("ifconfig", &["ens3"]).stdout;
+        let from_ifconfig = ifc
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let from_hostname = root("hostname", &["-I"]).stdout.trim().to_string();
+        assert_eq!(from_ip, "10.0.3.17");
+        assert_eq!(from_ip, from_ifconfig);
+        assert_eq!(from_ip, from_hostname);
+        let route = root("route", &["-n"]).stdout;
+        let gw = route
+            .lines()
+            .nth(2)
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        assert!(
+            root("ip", &["r"])
+                .stdout
+                .starts_with(&format!("default via {gw} dev ens3"))
+        );
+        assert!(root("arp", &["-n"]).stdout.contains(&gw));
+        // lsblk's root partition holds df's root filesystem; the EFI partition its vfat.
+        let df = root("df", &["-k"]).stdout;
+        let kb = |mnt: &str| -> u64 {
+            let l = df
+                .lines()
+                .find(|l| l.ends_with(&format!(" {mnt}")))
+                .unwrap();
+            l.split_whitespace().nth(1).unwrap().parse().unwrap()
+        };
+        let lsblk = root("lsblk", &["-b", "-l", "-n", "-o", "NAME,SIZE"]).stdout;
+        let bytes = |name: &str| -> u64 {
+            let l = lsblk
+                .lines()
+                .find(|l| l.starts_with(&format!("{name} ")))
+                .unwrap();
+            l.split_whitespace().nth(1).unwrap().parse().unwrap()
+        };
+        let root_part = bytes("vda1");
+        assert!(root_part >= kb("/") * 1024 && root_part < kb("/") * 1024 * 21 / 20);
+        assert!(bytes("vda15") >= kb("/boot/efi") * 1024);
+        assert!(bytes("vda") >= root_part + bytes("vda14") + bytes("vda15"));
+        // CPUs: lscpu, nproc, getconf and /proc/cpuinfo.
+        let n = root("nproc", &[]).stdout;
+        assert_eq!(root("getconf", &["_NPROCESSORS_ONLN"]).stdout, n);
+        assert_eq!(p_cpus().to_string() + "\n", n);
+    }
+
+    fn p_cpus() -> usize {
+        crate::commands::testutil::shared_persona()
+            .cpuinfo()
+            .lines()
+            .filter(|l| l.starts_with("processor"))
+            .count()
+    }
 }

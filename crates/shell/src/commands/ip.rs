@@ -427,11 +427,10 @@ fn route(ctx: &mut CmdCtx<'_>, m: &Machine, o: &Opts, sub: &[String]) -> i32 {
         };
         let uid = ctx.user.uid;
         let out = if d.first() == Some(&127) || d == ip {
-            let dev = if d == ip { "lo" } else { "lo" };
             format!(
-                "local {} dev {dev} src {} uid {uid} \n    cache <local> \n",
+                "local {} dev lo src {} uid {uid} \n    cache <local> \n",
                 v4(d),
-                if d == ip { v4(ip) } else { v4(d) }
+                v4(d)
             )
         } else if eth.network().is_some_and(|n| {
             let mask = u32::from_be_bytes(eth.netmask().unwrap_or([255; 4]));

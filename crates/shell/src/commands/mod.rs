@@ -85,7 +85,7 @@ mod sort;
 mod stat;
 mod state;
 #[cfg(test)]
-mod sysinfo_test;
+pub(crate) mod sysinfo_test;
 mod tail;
 mod tee;
 mod touch;
