@@ -107,13 +107,13 @@ impl Command for Lsblk {
         for (c, v) in &opts {
             if *c == 'o' {
                 let v = v.clone().unwrap_or_default();
-                let list = v.strip_prefix('+').map_or_else(
-                    || {
+                let list = match v.strip_prefix('+') {
+                    Some(r) => r,
+                    None => {
                         cols.clear();
                         v.as_str()
-                    },
-                    |r| r,
-                );
+                    }
+                };
                 for name in list.split(',').filter(|s| !s.is_empty()) {
                     let up = name.to_ascii_uppercase();
                     if !COLS.iter().any(|(n, ..)| *n == up) {
