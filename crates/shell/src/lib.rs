@@ -17,6 +17,7 @@
 pub mod commands;
 pub mod env;
 mod interp;
+pub mod machine;
 pub mod output;
 pub mod persona;
 pub mod shell;

@@ -37,27 +37,38 @@ mod cut;
 mod date;
 mod df;
 mod dirname;
+mod dmesg;
+mod dmidecode;
 mod du;
 mod echo;
 mod env;
 mod falsecmd;
 mod find;
 mod free;
+mod getconf;
 mod grep;
 mod groups;
 mod hashsum;
 mod head;
 mod help;
 mod hostname;
+mod hwinfo;
 mod id;
 mod killcmds;
+mod ip;
+mod iptables;
 mod last;
 mod ln;
+mod locale;
 mod ls;
+mod lsblk;
+mod lscpu;
 mod md5sum;
 mod mkdir;
+mod mount;
 mod mv;
 mod netstat;
+mod nettools;
 mod nproc;
 mod printenv;
 mod printf;
@@ -78,6 +89,8 @@ mod stat;
 mod state;
 pub(crate) mod sysmodel;
 mod systemctl;
+#[cfg(test)]
+pub(crate) mod sysinfo_test;
 mod tail;
 mod tee;
 mod top;
@@ -286,6 +299,21 @@ pub const COMMANDS: &[&dyn Command] = &[
     &netstat::Netstat,
     &systemctl::Systemctl,
     &systemctl::Service,
+    &ip::Ip,
+    &iptables::Iptables,
+    &iptables::Ip6tables,
+    &lscpu::Lscpu,
+    &lsblk::Lsblk,
+    &nettools::Ifconfig,
+    &nettools::Route,
+    &nettools::Arp,
+    &dmesg::Dmesg,
+    &dmidecode::Dmidecode,
+    &getconf::Getconf,
+    &hwinfo::Lspci,
+    &hwinfo::Lsusb,
+    &locale::Locale,
+    &mount::Mount,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -430,6 +458,21 @@ mod tests {
         ("netstat", [("usage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}\n       netstat [-vWnNcaeol] [<Socket> ...]", "    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) \n    netrom (AMPR NET/ROM) rose (AMPR ROSE) ipx (Novell IPX) ", 0), ("net-tools 2.10\nFred Baumgarten, Alan Cox, Bernd Eckenfels, Phil Blundell, Tuan Hoang, Brian Micek and others", "", 0), ("", "netstat: invalid option -- 'Y'\nusage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}", 3), ("", "netstat: unrecognized option '--bogus-option'\nusage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}", 3)]),
         ("systemctl", [("systemctl [OPTIONS...] COMMAND ...\n", "", 0), ("systemd 252 (252.38-1~deb12u1)\n+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified", "", 0), ("", "systemctl: invalid option -- 'Y'\n", 1), ("", "systemctl: unrecognized option '--bogus-option'\n", 1)]),
         ("service", [("", "Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]\n", 0), ("", "service ver. 1.65.2\n", 0), ("", "-Y: unrecognized service\n", 1), ("", "--bogus-option: unrecognized service\n", 1)]),
+        ("ip", [("", "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n       ip [ -force ] -batch filename", 255), ("", "Option \"-version\" is unknown, try \"ip -help\".\n", 255), ("", "Option \"-Y\" is unknown, try \"ip -help\".\n", 255), ("", "Option \"-bogus-option\" is unknown, try \"ip -help\".\n", 255)]),
+        ("ifconfig", [("Usage:\n  ifconfig [-a] [-v] [-s] <interface> [[<AF>] <address>]", "    loop (Local Loopback) slip (Serial Line IP) cslip (VJ Serial Line IP) \n    slip6 (6-bit Serial Line IP) cslip6 (VJ 6-bit Serial Line IP) adaptive (Adaptive Serial Line IP) ", 0), ("net-tools 2.10\n", "", 0), ("", "ifconfig: option `-Y' not recognised.\nifconfig: `--help' gives usage information.", 1), ("", "ifconfig: option `--bogus-option' not recognised.\nifconfig: `--help' gives usage information.", 1)]),
+        ("route", [("Usage: route [-nNvee] [-FC] [<AF>]           List kernel routing tables\n       route [-v] [-FC] {add|del|flush} ...  Modify routing table for AF.", "    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) \n    netrom (AMPR NET/ROM) rose (AMPR ROSE) ipx (Novell IPX) ", 0), ("net-tools 2.10\n+NEW_ADDRT +RTF_IRTT +RTF_REJECT +I18N +SELINUX", "", 0), ("Usage: route [-nNvee] [-FC] [<AF>]           List kernel routing tables\n       route [-v] [-FC] {add|del|flush} ...  Modify routing table for AF.", "route: invalid option -- 'Y'\n    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) ", 0), ("Usage: route [-nNvee] [-FC] [<AF>]           List kernel routing tables\n       route [-v] [-FC] {add|del|flush} ...  Modify routing table for AF.", "route: unrecognized option '--bogus-option'\n    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) ", 0)]),
+        ("arp", [("Usage:\n  arp [-vn]  [<HW>] [-i <if>] [-a] [<hostname>]             <-Display ARP cache", "    ash (Ash) ether (Ethernet) ax25 (AMPR AX.25) \n    netrom (AMPR NET/ROM) rose (AMPR ROSE) arcnet (ARCnet) ", 0), ("net-tools 2.10\n+I18N +SELINUX", "", 0), ("", "arp: invalid option -- 'Y'\nUsage:", 3), ("", "arp: unrecognized option '--bogus-option'\nUsage:", 3)]),
+        ("lscpu", [("\nUsage:", "", 0), ("lscpu from util-linux 2.38.1\n", "", 0), ("", "lscpu: invalid option -- 'Y'\nTry 'lscpu --help' for more information.", 1), ("", "lscpu: unrecognized option '--bogus-option'\nTry 'lscpu --help' for more information.", 1)]),
+        ("lsblk", [("\nUsage:", "", 0), ("lsblk from util-linux 2.38.1\n", "", 0), ("", "lsblk: invalid option -- 'Y'\nTry 'lsblk --help' for more information.", 1), ("", "lsblk: unrecognized option '--bogus-option'\nTry 'lsblk --help' for more information.", 1)]),
+        ("dmesg", [("\nUsage:", "", 0), ("dmesg from util-linux 2.38.1\n", "", 0), ("", "dmesg: invalid option -- 'Y'\nTry 'dmesg --help' for more information.", 1), ("", "dmesg: unrecognized option '--bogus-option'\nTry 'dmesg --help' for more information.", 1)]),
+        ("mount", [("\nUsage:", "", 0), ("mount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n", "", 0), ("", "mount: invalid option -- 'Y'\nTry 'mount --help' for more information.", 1), ("", "mount: unrecognized option '--bogus-option'\nTry 'mount --help' for more information.", 1)]),
+        ("getconf", [("Usage: getconf [-v SPEC] VAR\n  or:  getconf [-v SPEC] PATH_VAR PATH", "", 0), ("getconf (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getconf: Unrecognized variable `-Y'\n", 2), ("", "getconf: Unrecognized variable `--bogus-option'\n", 2)]),
+        ("locale", [("Usage: locale [OPTION...] NAME\n  or:  locale [OPTION...] [-a|-m]", "", 0), ("locale (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "locale: invalid option -- 'Y'\nTry `locale --help' or `locale --usage' for more information.", 64), ("", "locale: unrecognized option '--bogus-option'\nTry `locale --help' or `locale --usage' for more information.", 64)]),
+        ("iptables", [("iptables v1.8.9 (nf_tables)\n", "", 0), ("iptables v1.8.9 (nf_tables)\n", "", 0), ("", "iptables v1.8.9 (nf_tables): unknown option \"-Y\"\nTry `iptables -h' or 'iptables --help' for more information.", 2), ("", "iptables v1.8.9 (nf_tables): unknown option \"--bogus-option\"\nTry `iptables -h' or 'iptables --help' for more information.", 2)]),
+        ("ip6tables", [("ip6tables v1.8.9 (nf_tables)\n", "", 0), ("ip6tables v1.8.9 (nf_tables)\n", "", 0), ("", "ip6tables v1.8.9 (nf_tables): unknown option \"-Y\"\nTry `ip6tables -h' or 'ip6tables --help' for more information.", 2), ("", "ip6tables v1.8.9 (nf_tables): unknown option \"--bogus-option\"\nTry `ip6tables -h' or 'ip6tables --help' for more information.", 2)]),
+        ("lspci", [("", "lspci: unrecognized option '--help'\nUsage: lspci [<switches>]", 1), ("lspci version 3.9.0\n", "", 0), ("", "lspci: invalid option -- 'Y'\nUsage: lspci [<switches>]", 1), ("", "lspci: unrecognized option '--bogus-option'\nUsage: lspci [<switches>]", 1)]),
+        ("lsusb", [("Usage: lsusb [options]...\nList USB devices", "", 0), ("lsusb (usbutils) 014\n", "", 0), ("", "lsusb: invalid option -- 'Y'\nUsage: lsusb [options]...", 1), ("", "lsusb: unrecognized option '--bogus-option'\nUsage: lsusb [options]...", 1)]),
+        ("dmidecode", [("Usage: dmidecode [OPTIONS]\nOptions are:", "", 0), ("3.4\n", "", 0), ("", "dmidecode: invalid option -- 'Y'\n", 2), ("", "dmidecode: unrecognized option '--bogus-option'\n", 2)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

@@ -16,4 +16,8 @@ pub struct SysState {
     /// Simulated time the current command line spent (downloads, `ping`), in milliseconds.
     /// The runtime delays the line's output by it when pacing is on.
     pub pace_ms: u64,
+    /// Routes `ip route add` added in this session (root only), as `ip route` lists them.
+    pub routes_added: Vec<String>,
+    /// The session's `iptables`/`ip6tables` rule set.
+    pub netfilter: super::iptables::Netfilter,
 }
