@@ -90,6 +90,15 @@ mod which;
 mod who;
 mod whoami;
 mod yes;
+// admin: accounts, privilege, cron, packages, archives, interpreters.
+pub(crate) mod accounts;
+mod adduser;
+mod apt;
+mod chattr;
+mod crontab;
+mod passwd;
+mod useradd;
+mod usermod;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -266,6 +275,19 @@ pub const COMMANDS: &[&dyn Command] = &[
     &rmdir::Rmdir,
     &touch::Touch,
     &whoami::Whoami,
+    &useradd::Useradd,
+    &useradd::Groupadd,
+    &useradd::Adduser,
+    &usermod::Usermod,
+    &usermod::Userdel,
+    &passwd::Passwd,
+    &passwd::Chpasswd,
+    &crontab::Crontab,
+    &chattr::Chattr,
+    &chattr::Lsattr,
+    &apt::Apt,
+    &apt::AptGet,
+    &apt::Dpkg,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -402,6 +424,20 @@ mod tests {
         ("who", [("Usage: who [OPTION]... [ FILE | ARG1 ARG2 ]\nPrint information about users who are currently logged in.", "", 0), ("who (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "who: invalid option -- 'Y'\nTry 'who --help' for more information.", 1), ("", "who: unrecognized option '--bogus-option'\nTry 'who --help' for more information.", 1)]),
         ("whoami", [("Usage: whoami [OPTION]...\nPrint the user name associated with the current effective user ID.", "", 0), ("whoami (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "whoami: invalid option -- 'Y'\nTry 'whoami --help' for more information.", 1), ("", "whoami: unrecognized option '--bogus-option'\nTry 'whoami --help' for more information.", 1)]),
         ("yes", [("Usage: yes [STRING]...\n  or:  yes OPTION", "", 0), ("yes (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "yes: invalid option -- 'Y'\nTry 'yes --help' for more information.", 1), ("", "yes: unrecognized option '--bogus-option'\nTry 'yes --help' for more information.", 1)]),
+        // admin
+        ("useradd", [("Usage: useradd [options] LOGIN\n       useradd -D", "", 0), ("", "useradd: unrecognized option '--version'\nUsage: useradd [options] LOGIN", 2), ("", "useradd: invalid option -- 'Y'\nUsage: useradd [options] LOGIN", 2), ("", "useradd: unrecognized option '--bogus-option'\nUsage: useradd [options] LOGIN", 2)]),
+        ("groupadd", [("Usage: groupadd [options] GROUP\n", "", 0), ("", "groupadd: unrecognized option '--version'\nUsage: groupadd [options] GROUP", 2), ("", "groupadd: invalid option -- 'Y'\nUsage: groupadd [options] GROUP", 2), ("", "groupadd: unrecognized option '--bogus-option'\nUsage: groupadd [options] GROUP", 2)]),
+        ("usermod", [("Usage: usermod [options] LOGIN\n", "", 0), ("", "usermod: unrecognized option '--version'\nUsage: usermod [options] LOGIN", 2), ("", "usermod: invalid option -- 'Y'\nUsage: usermod [options] LOGIN", 2), ("", "usermod: unrecognized option '--bogus-option'\nUsage: usermod [options] LOGIN", 2)]),
+        ("userdel", [("Usage: userdel [options] LOGIN\n", "", 0), ("", "userdel: unrecognized option '--version'\nUsage: userdel [options] LOGIN", 2), ("", "userdel: invalid option -- 'Y'\nUsage: userdel [options] LOGIN", 2), ("", "userdel: unrecognized option '--bogus-option'\nUsage: userdel [options] LOGIN", 2)]),
+        ("passwd", [("Usage: passwd [options] [LOGIN]\n", "", 0), ("", "passwd: unrecognized option '--version'\nUsage: passwd [options] [LOGIN]", 6), ("", "passwd: invalid option -- 'Y'\nUsage: passwd [options] [LOGIN]", 6), ("", "passwd: unrecognized option '--bogus-option'\nUsage: passwd [options] [LOGIN]", 6)]),
+        ("chpasswd", [("Usage: chpasswd [options]\n", "", 0), ("", "chpasswd: unrecognized option '--version'\nUsage: chpasswd [options]", 2), ("", "chpasswd: invalid option -- 'Y'\nUsage: chpasswd [options]", 2), ("", "chpasswd: unrecognized option '--bogus-option'\nUsage: chpasswd [options]", 2)]),
+        ("adduser", [("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "", 0), ("adduser version 3.134\n", "", 0), ("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "Unknown option: y\n", 1), ("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "Unknown option: bogus-option\n", 1)]),
+        ("crontab", [("", "crontab: unrecognized option '--help'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: unrecognized option '--version'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: invalid option -- 'Y'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: unrecognized option '--bogus-option'\ncrontab: usage error: unrecognized option", 1)]),
+        ("chattr", [("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1)]),
+        ("lsattr", [("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- 'Y'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1)]),
+        ("apt", [("apt 2.6.1 (amd64)\nUsage: apt [options] command", "", 0), ("apt 2.6.1 (amd64)\n", "", 0), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option 'Y' [from -Y] is not understood in combination with the other options.\u{1b}[0m\n", 100), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option --bogus-option is not boolean\u{1b}[0m\n", 100)]),
+        ("apt-get", [("apt 2.6.1 (amd64)\nUsage: apt-get [options] command", "", 0), ("apt 2.6.1 (amd64)\nSupported modules:", "", 0), ("", "E: Command line option 'Y' [from -Y] is not understood in combination with the other options.\n", 100), ("", "E: Command line option --bogus-option is not boolean\n", 100)]),
+        ("dpkg", [("Usage: dpkg [<option>...] <command>\n", "", 0), ("Debian 'dpkg' package management program version 1.21.22 (amd64).\nThis is free software; see the GNU General Public License version 2 or", "", 0), ("", "dpkg: error: unknown option -Y\n", 2), ("", "dpkg: error: unknown option --bogus-option\n", 2)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

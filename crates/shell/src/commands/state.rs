@@ -2,7 +2,7 @@
 //! the others agree with for the rest of the session: processes the attacker started or
 //! killed (`ps`, `top`, `kill`, `ss`, `netstat`) and the simulated time commands spend.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::persona::Process;
 
@@ -16,4 +16,7 @@ pub struct SysState {
     /// Simulated time the current command line spent (downloads, `ping`), in milliseconds.
     /// The runtime delays the line's output by it when pacing is on.
     pub pace_ms: u64,
+    /// ext4 attribute flags changed by `chattr` this session, by canonical path: the inode
+    /// they were set on and the flag bits (`lsattr` order); a new inode at the path starts over.
+    pub attrs: BTreeMap<String, (u64, u32)>,
 }

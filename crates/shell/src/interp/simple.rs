@@ -391,6 +391,9 @@ impl Interp {
             .fs
             .canonicalize(&cwd, p)
             .unwrap_or_else(|_| abs.clone());
+        if let Some(st) = self.run_privileged(&canon, argv, io)? {
+            return Ok(st);
+        }
         if let Some(c) = commands::by_path(&abs).or_else(|| commands::by_path(&canon)) {
             return self.run_table(c, argv, io, &abs);
         }
