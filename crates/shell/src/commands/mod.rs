@@ -96,7 +96,11 @@ mod adduser;
 mod apt;
 mod chattr;
 mod crontab;
+mod gzip;
+mod minieval;
+mod pager;
 mod passwd;
+mod python;
 mod useradd;
 mod usermod;
 
@@ -288,6 +292,15 @@ pub const COMMANDS: &[&dyn Command] = &[
     &apt::Apt,
     &apt::AptGet,
     &apt::Dpkg,
+    &python::Python3,
+    &python::Perl,
+    &pager::Less,
+    &pager::More,
+    &pager::Vim,
+    &pager::Nano,
+    &gzip::Gzip,
+    &gzip::Gunzip,
+    &gzip::Zcat,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -438,6 +451,15 @@ mod tests {
         ("apt", [("apt 2.6.1 (amd64)\nUsage: apt [options] command", "", 0), ("apt 2.6.1 (amd64)\n", "", 0), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option 'Y' [from -Y] is not understood in combination with the other options.\u{1b}[0m\n", 100), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option --bogus-option is not boolean\u{1b}[0m\n", 100)]),
         ("apt-get", [("apt 2.6.1 (amd64)\nUsage: apt-get [options] command", "", 0), ("apt 2.6.1 (amd64)\nSupported modules:", "", 0), ("", "E: Command line option 'Y' [from -Y] is not understood in combination with the other options.\n", 100), ("", "E: Command line option --bogus-option is not boolean\n", 100)]),
         ("dpkg", [("Usage: dpkg [<option>...] <command>\n", "", 0), ("Debian 'dpkg' package management program version 1.21.22 (amd64).\nThis is free software; see the GNU General Public License version 2 or", "", 0), ("", "dpkg: error: unknown option -Y\n", 2), ("", "dpkg: error: unknown option --bogus-option\n", 2)]),
+        ("python3", [("usage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...\nOptions (and corresponding environment variables):", "", 0), ("Python 3.11.2\n", "", 0), ("", "Unknown option: -Y\nusage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...", 2), ("", "unknown option --bogus-option\nusage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...", 2)]),
+        ("perl", [("\nUsage: perl [switches] [--] [programfile] [arguments]", "", 0), ("\nThis is perl 5, version 36, subversion 0 (v5.36.0) built for x86_64-linux-gnu-thread-multi", "", 0), ("", "Unrecognized switch: -Y  (-h will show valid options).\n", 25), ("", "Unrecognized switch: --bogus-option  (-h will show valid options).\n", 25)]),
+        ("less", [("\n                   S\u{8}SU\u{8}UM\u{8}MM\u{8}MA\u{8}AR\u{8}RY\u{8}Y O\u{8}OF\u{8}F L\u{8}LE\u{8}ES\u{8}SS\u{8}S C\u{8}CO\u{8}OM\u{8}MM\u{8}MA\u{8}AN\u{8}ND\u{8}DS\u{8}S", "", 0), ("less 590 (GNU regular expressions)\nCopyright (C) 1984-2021  Mark Nudelman", "", 0), ("", "There is no -Y option (\"less --help\" for help)\n", 0), ("", "There is no bogus-option option (\"less --help\" for help)\n", 0)]),
+        ("more", [("\nUsage:", "", 0), ("more from util-linux 2.38.1\n", "", 0), ("", "more: invalid option -- 'Y'\nTry 'more --help' for more information.", 1), ("", "more: unrecognized option '--bogus-option'\nTry 'more --help' for more information.", 1)]),
+        ("vim.tiny", [("VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\n", "", 0), ("VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nIncluded patches: 1-1378, 1499, 1532, 1848, 1858, 1873, 1969, 2142", "", 0), ("", "VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nUnknown option argument: \"-Y\"", 1), ("", "VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nUnknown option argument: \"--bogus-option\"", 1)]),
+        ("nano", [("Usage: nano [OPTIONS] [[+LINE[,COLUMN]] FILE]...\n", "", 0), (" GNU nano, version 7.2\n (C) 2023 the Free Software Foundation and various contributors", "", 0), ("", "nano: invalid option -- 'Y'\nType 'nano -h' for a list of available options.", 1), ("", "nano: unrecognized option '--bogus-option'\nType 'nano -h' for a list of available options.", 1)]),
+        ("gzip", [("Usage: gzip [OPTION]... [FILE]...\nCompress or uncompress FILEs (by default, compress FILES in-place).", "", 0), ("gzip 1.12\nCopyright (C) 2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
+        ("gunzip", [("Usage: /usr/bin/gunzip [OPTION]... [FILE]...\nUncompress FILEs (by default, in-place).", "", 0), ("gunzip (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
+        ("zcat", [("Usage: /usr/bin/zcat [OPTION]... [FILE]...\nUncompress FILEs to standard output.", "", 0), ("zcat (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).
