@@ -61,7 +61,6 @@ fn apt_error(ctx: &mut CmdCtx<'_>, front: bool, msg: &str) {
 }
 
 fn apt(ctx: &mut CmdCtx<'_>, args: &[String], front: bool) -> i32 {
-    let name = if front { "apt" } else { "apt-get" };
     let mut words = Vec::new();
     for a in args.iter().skip(1) {
         match a.as_str() {

@@ -316,9 +316,14 @@ mod tests {
         assert_eq!(r.stdout, "--------------e------- /etc/passwd\n");
         let r = run_in(p, &mut fs, "chattr", &["+ia", "/etc/passwd"], "/", b"");
         assert_eq!((r.stderr.as_str(), r.code), ("", 0));
-        let mut sys = r.sys;
-        assert!(!sys.attrs.is_empty());
-        let _ = &mut sys;
+        assert!(r.notes.is_empty());
+        assert_eq!(
+            r.sys
+                .attrs
+                .get("/etc/passwd")
+                .map(|(_, bits)| super::render(*bits)),
+            Some("----ia--------e-------".to_string())
+        );
     }
 
     #[test]
