@@ -1,5 +1,6 @@
 //! `groups`: print the groups a user is in (coreutils 9.1): the current user (`root`), or `user : g1 g2` for named users; `groups: ‘x’: no such user`.
 
+use super::accounts::Accounts;
 use super::util::{getopt, q, usage};
 use super::{CmdCtx, Command};
 
@@ -20,9 +21,9 @@ impl Command for Groups {
             Ok((_, ops)) => ops,
             Err(e) => return usage(ctx, "groups", &e, 1),
         };
+        let acc = Accounts::of(ctx);
         if ops.is_empty() {
-            let names: Vec<String> = ctx
-                .persona
+            let names: Vec<String> = acc
                 .groups_of(ctx.user)
                 .iter()
                 .map(|g| g.name.clone())
@@ -32,14 +33,10 @@ impl Command for Groups {
         }
         let mut status = 0;
         for u in &ops {
-            match ctx.persona.user(u) {
+            match acc.user(u) {
                 Some(user) => {
-                    let names: Vec<String> = ctx
-                        .persona
-                        .groups_of(user)
-                        .iter()
-                        .map(|g| g.name.clone())
-                        .collect();
+                    let names: Vec<String> =
+                        acc.groups_of(user).iter().map(|g| g.name.clone()).collect();
                     ctx.stdout.line(&format!("{u} : {}", names.join(" ")));
                 }
                 None => {

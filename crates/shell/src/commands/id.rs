@@ -1,8 +1,10 @@
-//! `id`: print user and group ids (coreutils 9.1) from the persona's accounts.
+//! `id`: print user and group ids (coreutils 9.1) from the session's accounts
+//! (`/etc/passwd` and `/etc/group` in the VFS).
 //!
 //! Emulated: default `uid=0(root) gid=0(root) groups=0(root)`, `-u -g -G -n -r`, a user
 //! operand, `id: ‘x’: no such user`. Known gaps: `-Z`, `-z`.
 
+use super::accounts::Accounts;
 use super::util::{Val, getopt, q, usage};
 use super::{CmdCtx, Command};
 
@@ -33,13 +35,10 @@ impl Command for Id {
             Err(e) => return usage(ctx, "id", &e, 1),
         };
         let has = |c| opts.iter().any(|o: &(char, Option<String>)| o.0 == c);
+        let acc = Accounts::of(ctx);
         let user = match ops.first() {
             None => ctx.user.clone(),
-            Some(name) => match ctx
-                .persona
-                .user(name)
-                .or_else(|| name.parse().ok().and_then(|u| ctx.persona.user_by_uid(u)))
-            {
+            Some(name) => match acc.user_or_uid(name) {
                 Some(u) => u.clone(),
                 None => {
                     ctx.error("id", &format!("{}: no such user", q(name)));
@@ -48,15 +47,14 @@ impl Command for Id {
             },
         };
         let groups: Vec<(u32, String)> = {
-            let g = ctx.persona.groups_of(&user);
+            let g = acc.groups_of(&user);
             if g.is_empty() {
                 vec![(user.gid, user.gid.to_string())]
             } else {
                 g.iter().map(|g| (g.gid, g.name.clone())).collect()
             }
         };
-        let gname = ctx
-            .persona
+        let gname = acc
             .group_by_gid(user.gid)
             .map(|g| g.name.clone())
             .unwrap_or_else(|| user.gid.to_string());

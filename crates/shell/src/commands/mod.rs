@@ -113,6 +113,19 @@ pub(crate) use help::{help as help_text, version as version_text};
 pub(crate) use sysmodel::{
     KillOutcome as SignalOutcome, send_signal, session_base as sysmodel_session_base,
 };
+// admin: accounts, privilege, cron, packages, archives, interpreters.
+pub(crate) mod accounts;
+mod adduser;
+mod apt;
+mod chattr;
+mod crontab;
+mod gzip;
+mod minieval;
+mod pager;
+mod passwd;
+mod python;
+mod useradd;
+mod usermod;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -314,6 +327,28 @@ pub const COMMANDS: &[&dyn Command] = &[
     &hwinfo::Lsusb,
     &locale::Locale,
     &mount::Mount,
+    &useradd::Useradd,
+    &useradd::Groupadd,
+    &useradd::Adduser,
+    &usermod::Usermod,
+    &usermod::Userdel,
+    &passwd::Passwd,
+    &passwd::Chpasswd,
+    &crontab::Crontab,
+    &chattr::Chattr,
+    &chattr::Lsattr,
+    &apt::Apt,
+    &apt::AptGet,
+    &apt::Dpkg,
+    &python::Python3,
+    &python::Perl,
+    &pager::Less,
+    &pager::More,
+    &pager::Vim,
+    &pager::Nano,
+    &gzip::Gzip,
+    &gzip::Gunzip,
+    &gzip::Zcat,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -473,6 +508,29 @@ mod tests {
         ("lspci", [("", "lspci: unrecognized option '--help'\nUsage: lspci [<switches>]", 1), ("lspci version 3.9.0\n", "", 0), ("", "lspci: invalid option -- 'Y'\nUsage: lspci [<switches>]", 1), ("", "lspci: unrecognized option '--bogus-option'\nUsage: lspci [<switches>]", 1)]),
         ("lsusb", [("Usage: lsusb [options]...\nList USB devices", "", 0), ("lsusb (usbutils) 014\n", "", 0), ("", "lsusb: invalid option -- 'Y'\nUsage: lsusb [options]...", 1), ("", "lsusb: unrecognized option '--bogus-option'\nUsage: lsusb [options]...", 1)]),
         ("dmidecode", [("Usage: dmidecode [OPTIONS]\nOptions are:", "", 0), ("3.4\n", "", 0), ("", "dmidecode: invalid option -- 'Y'\n", 2), ("", "dmidecode: unrecognized option '--bogus-option'\n", 2)]),
+        // admin
+        ("useradd", [("Usage: useradd [options] LOGIN\n       useradd -D", "", 0), ("", "useradd: unrecognized option '--version'\nUsage: useradd [options] LOGIN", 2), ("", "useradd: invalid option -- 'Y'\nUsage: useradd [options] LOGIN", 2), ("", "useradd: unrecognized option '--bogus-option'\nUsage: useradd [options] LOGIN", 2)]),
+        ("groupadd", [("Usage: groupadd [options] GROUP\n", "", 0), ("", "groupadd: unrecognized option '--version'\nUsage: groupadd [options] GROUP", 2), ("", "groupadd: invalid option -- 'Y'\nUsage: groupadd [options] GROUP", 2), ("", "groupadd: unrecognized option '--bogus-option'\nUsage: groupadd [options] GROUP", 2)]),
+        ("usermod", [("Usage: usermod [options] LOGIN\n", "", 0), ("", "usermod: unrecognized option '--version'\nUsage: usermod [options] LOGIN", 2), ("", "usermod: invalid option -- 'Y'\nUsage: usermod [options] LOGIN", 2), ("", "usermod: unrecognized option '--bogus-option'\nUsage: usermod [options] LOGIN", 2)]),
+        ("userdel", [("Usage: userdel [options] LOGIN\n", "", 0), ("", "userdel: unrecognized option '--version'\nUsage: userdel [options] LOGIN", 2), ("", "userdel: invalid option -- 'Y'\nUsage: userdel [options] LOGIN", 2), ("", "userdel: unrecognized option '--bogus-option'\nUsage: userdel [options] LOGIN", 2)]),
+        ("passwd", [("Usage: passwd [options] [LOGIN]\n", "", 0), ("", "passwd: unrecognized option '--version'\nUsage: passwd [options] [LOGIN]", 6), ("", "passwd: invalid option -- 'Y'\nUsage: passwd [options] [LOGIN]", 6), ("", "passwd: unrecognized option '--bogus-option'\nUsage: passwd [options] [LOGIN]", 6)]),
+        ("chpasswd", [("Usage: chpasswd [options]\n", "", 0), ("", "chpasswd: unrecognized option '--version'\nUsage: chpasswd [options]", 2), ("", "chpasswd: invalid option -- 'Y'\nUsage: chpasswd [options]", 2), ("", "chpasswd: unrecognized option '--bogus-option'\nUsage: chpasswd [options]", 2)]),
+        ("adduser", [("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "", 0), ("adduser version 3.134\n", "", 0), ("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "Unknown option: y\n", 1), ("adduser [--uid id] [--firstuid id] [--lastuid id]\n        [--gid id] [--firstgid id] [--lastgid id] [--ingroup group]", "Unknown option: bogus-option\n", 1)]),
+        ("crontab", [("", "crontab: unrecognized option '--help'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: unrecognized option '--version'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: invalid option -- 'Y'\ncrontab: usage error: unrecognized option", 1), ("", "crontab: unrecognized option '--bogus-option'\ncrontab: usage error: unrecognized option", 1)]),
+        ("chattr", [("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1), ("", "Usage: chattr [-RVf] [-+=aAcCdDeijPsStTuFx] [-p project] [-v version] files...\n", 1)]),
+        ("lsattr", [("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- 'Y'\nUsage: lsattr [-RVadlpv] [files...]", 1), ("", "lsattr: invalid option -- '-'\nUsage: lsattr [-RVadlpv] [files...]", 1)]),
+        ("apt", [("apt 2.6.1 (amd64)\nUsage: apt [options] command", "", 0), ("apt 2.6.1 (amd64)\n", "", 0), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option 'Y' [from -Y] is not understood in combination with the other options.\u{1b}[0m\n", 100), ("", "\u{1b}[1;31mE: \u{1b}[0mCommand line option --bogus-option is not boolean\u{1b}[0m\n", 100)]),
+        ("apt-get", [("apt 2.6.1 (amd64)\nUsage: apt-get [options] command", "", 0), ("apt 2.6.1 (amd64)\nSupported modules:", "", 0), ("", "E: Command line option 'Y' [from -Y] is not understood in combination with the other options.\n", 100), ("", "E: Command line option --bogus-option is not boolean\n", 100)]),
+        ("dpkg", [("Usage: dpkg [<option>...] <command>\n", "", 0), ("Debian 'dpkg' package management program version 1.21.22 (amd64).\nThis is free software; see the GNU General Public License version 2 or", "", 0), ("", "dpkg: error: unknown option -Y\n", 2), ("", "dpkg: error: unknown option --bogus-option\n", 2)]),
+        ("python3", [("usage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...\nOptions (and corresponding environment variables):", "", 0), ("Python 3.11.2\n", "", 0), ("", "Unknown option: -Y\nusage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...", 2), ("", "unknown option --bogus-option\nusage: python3 [option] ... [-c cmd | -m mod | file | -] [arg] ...", 2)]),
+        ("perl", [("\nUsage: perl [switches] [--] [programfile] [arguments]", "", 0), ("\nThis is perl 5, version 36, subversion 0 (v5.36.0) built for x86_64-linux-gnu-thread-multi", "", 0), ("", "Unrecognized switch: -Y  (-h will show valid options).\n", 25), ("", "Unrecognized switch: --bogus-option  (-h will show valid options).\n", 25)]),
+        ("less", [("\n                   S\u{8}SU\u{8}UM\u{8}MM\u{8}MA\u{8}AR\u{8}RY\u{8}Y O\u{8}OF\u{8}F L\u{8}LE\u{8}ES\u{8}SS\u{8}S C\u{8}CO\u{8}OM\u{8}MM\u{8}MA\u{8}AN\u{8}ND\u{8}DS\u{8}S", "", 0), ("less 590 (GNU regular expressions)\nCopyright (C) 1984-2021  Mark Nudelman", "", 0), ("", "There is no -Y option (\"less --help\" for help)\n", 0), ("", "There is no bogus-option option (\"less --help\" for help)\n", 0)]),
+        ("more", [("\nUsage:", "", 0), ("more from util-linux 2.38.1\n", "", 0), ("", "more: invalid option -- 'Y'\nTry 'more --help' for more information.", 1), ("", "more: unrecognized option '--bogus-option'\nTry 'more --help' for more information.", 1)]),
+        ("vim.tiny", [("VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\n", "", 0), ("VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nIncluded patches: 1-1378, 1499, 1532, 1848, 1858, 1873, 1969, 2142", "", 0), ("", "VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nUnknown option argument: \"-Y\"", 1), ("", "VIM - Vi IMproved 9.0 (2022 Jun 28, compiled Feb 16 2025 05:23:41)\nUnknown option argument: \"--bogus-option\"", 1)]),
+        ("nano", [("Usage: nano [OPTIONS] [[+LINE[,COLUMN]] FILE]...\n", "", 0), (" GNU nano, version 7.2\n (C) 2023 the Free Software Foundation and various contributors", "", 0), ("", "nano: invalid option -- 'Y'\nType 'nano -h' for a list of available options.", 1), ("", "nano: unrecognized option '--bogus-option'\nType 'nano -h' for a list of available options.", 1)]),
+        ("gzip", [("Usage: gzip [OPTION]... [FILE]...\nCompress or uncompress FILEs (by default, compress FILES in-place).", "", 0), ("gzip 1.12\nCopyright (C) 2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
+        ("gunzip", [("Usage: /usr/bin/gunzip [OPTION]... [FILE]...\nUncompress FILEs (by default, in-place).", "", 0), ("gunzip (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
+        ("zcat", [("Usage: /usr/bin/zcat [OPTION]... [FILE]...\nUncompress FILEs to standard output.", "", 0), ("zcat (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

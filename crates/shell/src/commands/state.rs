@@ -2,7 +2,7 @@
 //! the others agree with for the rest of the session: processes the attacker started or
 //! killed (`ps`, `top`, `kill`, `ss`, `netstat`) and the simulated time commands spend.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::persona::Process;
 
@@ -20,4 +20,7 @@ pub struct SysState {
     pub routes_added: Vec<String>,
     /// The session's `iptables`/`ip6tables` rule set.
     pub netfilter: super::iptables::Netfilter,
+    /// ext4 attribute flags changed by `chattr` this session, by canonical path: the inode
+    /// they were set on and the flag bits (`lsattr` order); a new inode at the path starts over.
+    pub attrs: BTreeMap<String, (u64, u32)>,
 }

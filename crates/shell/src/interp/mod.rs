@@ -42,6 +42,7 @@ pub(crate) mod parse;
 mod pattern;
 pub(crate) mod prescan;
 mod printf;
+mod privilege;
 pub(crate) mod prompt;
 mod read;
 mod redirect;

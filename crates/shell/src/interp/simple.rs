@@ -398,6 +398,9 @@ impl Interp {
         if let Some(st) = self.run_wrapper(&canon, argv, io)? {
             return Ok(st);
         }
+        if let Some(st) = self.run_privileged(&canon, argv, io)? {
+            return Ok(st);
+        }
         if let Some(c) = commands::by_path(&abs).or_else(|| commands::by_path(&canon)) {
             return self.run_table(c, argv, io, &abs);
         }
