@@ -73,6 +73,9 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "whoami" => include_str!("help/whoami.help"),
         "yes" => include_str!("help/yes.help"),
         "clear.usage" => include_str!("help/clear.usage"),
+        "wget" => include_str!("help/wget.help"),
+        "curl" => include_str!("help/curl.help"),
+        "scp.usage" => include_str!("help/scp.usage"),
         _ => return None,
     })
 }
@@ -139,6 +142,8 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "who" => include_str!("help/who.version"),
         "whoami" => include_str!("help/whoami.version"),
         "yes" => include_str!("help/yes.version"),
+        "wget" => include_str!("help/wget.version"),
+        "curl" => include_str!("help/curl.version"),
         _ => return None,
     })
 }

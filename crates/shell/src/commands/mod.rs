@@ -90,6 +90,13 @@ mod which;
 mod who;
 mod whoami;
 mod yes;
+mod download;
+mod wget;
+mod curl;
+mod tftp;
+mod nc;
+mod ping;
+mod scp;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -266,6 +273,12 @@ pub const COMMANDS: &[&dyn Command] = &[
     &rmdir::Rmdir,
     &touch::Touch,
     &whoami::Whoami,
+    &wget::Wget,
+    &curl::Curl,
+    &tftp::Tftp,
+    &nc::Nc,
+    &ping::Ping,
+    &scp::Scp,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -402,6 +415,12 @@ mod tests {
         ("who", [("Usage: who [OPTION]... [ FILE | ARG1 ARG2 ]\nPrint information about users who are currently logged in.", "", 0), ("who (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "who: invalid option -- 'Y'\nTry 'who --help' for more information.", 1), ("", "who: unrecognized option '--bogus-option'\nTry 'who --help' for more information.", 1)]),
         ("whoami", [("Usage: whoami [OPTION]...\nPrint the user name associated with the current effective user ID.", "", 0), ("whoami (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "whoami: invalid option -- 'Y'\nTry 'whoami --help' for more information.", 1), ("", "whoami: unrecognized option '--bogus-option'\nTry 'whoami --help' for more information.", 1)]),
         ("yes", [("Usage: yes [STRING]...\n  or:  yes OPTION", "", 0), ("yes (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "yes: invalid option -- 'Y'\nTry 'yes --help' for more information.", 1), ("", "yes: unrecognized option '--bogus-option'\nTry 'yes --help' for more information.", 1)]),
+        ("wget", [("GNU Wget 1.21.3, a non-interactive network retriever.\nUsage: wget [OPTION]... [URL]...", "", 0), ("GNU Wget 1.21.3 built on linux-gnu.\n", "", 0), ("", "wget: option requires an argument -- 'Y'\nUsage: wget [OPTION]... [URL]...", 2), ("", "wget: unrecognized option '--bogus-option'\nUsage: wget [OPTION]... [URL]...", 2)]),
+        ("curl", [("Usage: curl [options...] <url>\n -d, --data <data>          HTTP POST data", "", 0), ("curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13\nRelease-Date: 2023-02-20, security patched: 7.88.1-10+deb12u15", "", 0), ("", "curl: option -Y: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information", 2), ("", "curl: option --bogus-option: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information", 2)]),
+        ("tftp", [("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64)]),
+        ("nc", [("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- 'Y'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1)]),
+        ("ping", [("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- 'Y'\n", 2), ("", "ping: invalid option -- '-'\n", 2)]),
+        ("scp", [("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- Y\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).
