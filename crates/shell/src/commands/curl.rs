@@ -268,7 +268,8 @@ impl Command for Curl {
             Err(m) if m == "help" => return util::print_help(ctx, "curl"),
             Err(m) if m == "version" => return util::print_version(ctx, "curl"),
             Err(m) if m == "manual" => {
-                ctx.stderr.write_str("Warning: built-in manual was disabled at build-time\n");
+                ctx.stderr
+                    .write_str("Warning: built-in manual was disabled at build-time\n");
                 return 0;
             }
             Err(m) => {
@@ -277,7 +278,8 @@ impl Command for Curl {
             }
         };
         if o.urls.is_empty() {
-            ctx.stderr.write_str(&format!("curl: no URL specified!\n{TRY}"));
+            ctx.stderr
+                .write_str(&format!("curl: no URL specified!\n{TRY}"));
             return 2;
         }
         let mut status = 0;
@@ -332,12 +334,7 @@ fn transfer(ctx: &mut CmdCtx<'_>, o: &Opts, raw: &str, out: Option<Option<String
                 ctx.stdout.write(&b);
                 0
             }
-            Err(_) => fail(
-                ctx,
-                &mut err,
-                37,
-                &format!("Couldn't open file {path}"),
-            ),
+            Err(_) => fail(ctx, &mut err, 37, &format!("Couldn't open file {path}")),
         };
     }
     let url = match download::parse_url(raw, &["http", "https", "ftp", "tftp"]) {
@@ -490,9 +487,8 @@ fn transfer(ctx: &mut CmdCtx<'_>, o: &Opts, raw: &str, out: Option<Option<String
                 None => f,
             };
             if o.create_dirs {
-                let parent = miragepot_vfs::path::dirname(&miragepot_vfs::path::normalize(
-                    ctx.cwd, &f,
-                ));
+                let parent =
+                    miragepot_vfs::path::dirname(&miragepot_vfs::path::normalize(ctx.cwd, &f));
                 let fctx = ctx.fs_ctx();
                 let mut cur = String::new();
                 for part in parent.split('/').filter(|p| !p.is_empty()).take(64) {

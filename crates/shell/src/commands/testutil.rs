@@ -69,7 +69,16 @@ fn run_full(
     stdin: &[u8],
     stdout_is_tty: bool,
 ) -> Ran {
-    run_session(persona, fs, name, args, cwd, stdin, stdout_is_tty, Some("pts/0"))
+    run_session(
+        persona,
+        fs,
+        name,
+        args,
+        cwd,
+        stdin,
+        stdout_is_tty,
+        Some("pts/0"),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

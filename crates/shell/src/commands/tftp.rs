@@ -142,8 +142,9 @@ fn connect(ctx: &mut CmdCtx<'_>, s: &mut Session, host: &str) {
     if download::resolve(host).is_some() {
         s.host = Some(host.to_string());
     } else {
-        ctx.stdout
-            .write_str(&format!("Error: Name or service not known\n{host}: unknown host\n"));
+        ctx.stdout.write_str(&format!(
+            "Error: Name or service not known\n{host}: unknown host\n"
+        ));
         s.host = None;
     }
 }
@@ -245,8 +246,9 @@ fn get(ctx: &mut CmdCtx<'_>, s: &Session, remote: &str, local: &str) {
         );
     };
     let (Ok(url), Some(ip)) = (url, ip) else {
-        ctx.stdout
-            .write_str(&format!("Error: Name or service not known\n{host}: unknown host\n"));
+        ctx.stdout.write_str(&format!(
+            "Error: Name or service not known\n{host}: unknown host\n"
+        ));
         note(ctx, None, None, "dns_failed");
         return;
     };
@@ -332,11 +334,7 @@ mod tests {
     fn busybox_syntax_and_errors() {
         for args in [&["-g", "-r", "x86", "1.2.3.4"][..], &["--help"], &["-Y"]] {
             let r = run("tftp", args, "/tmp", b"");
-            assert_eq!(
-                (r.stderr.as_str(), r.code),
-                (super::USAGE, 64),
-                "{args:?}"
-            );
+            assert_eq!((r.stderr.as_str(), r.code), (super::USAGE, 64), "{args:?}");
             assert!(r.notes.is_empty());
         }
         let r = run("tftp", &["-V"], "/", b"");
@@ -346,9 +344,20 @@ mod tests {
         let r = run("tftp", &["10.0.0.1", "-c", "get", "x"], "/tmp", b"");
         assert_eq!(r.stderr, "Transfer timed out.\n");
         let r = run("tftp", &["nosuch", "-c", "get", "x"], "/tmp", b"");
-        assert_eq!(r.stdout, "Error: Name or service not known\nnosuch: unknown host\nusage: get host:file host:file ... file, or\n       get file file ... file if connected\n");
-        let r = run("tftp", &["198.51.100.7"], "/tmp", b"status\nget bins.sh\nquit\n");
-        assert_eq!(r.stdout, "tftp> Connected to 198.51.100.7.\nMode: octet Verbose: off Tracing: off Literal: off\nRexmt-interval: 5 seconds, Max-timeout: 25 seconds\ntftp> tftp> ");
+        assert_eq!(
+            r.stdout,
+            "Error: Name or service not known\nnosuch: unknown host\nusage: get host:file host:file ... file, or\n       get file file ... file if connected\n"
+        );
+        let r = run(
+            "tftp",
+            &["198.51.100.7"],
+            "/tmp",
+            b"status\nget bins.sh\nquit\n",
+        );
+        assert_eq!(
+            r.stdout,
+            "tftp> Connected to 198.51.100.7.\nMode: octet Verbose: off Tracing: off Literal: off\nRexmt-interval: 5 seconds, Max-timeout: 25 seconds\ntftp> tftp> "
+        );
         assert_eq!(r.notes.len(), 1);
     }
 }

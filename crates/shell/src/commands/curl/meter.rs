@@ -49,13 +49,7 @@ fn time2str(s: u64) -> String {
 
 /// One meter line, starting with `\r`, without a newline.
 pub(super) fn line(f: &Frame) -> String {
-    let pct = |part: u64| {
-        if f.total == 0 {
-            0
-        } else {
-            part.saturating_mul(100) / f.total
-        }
-    };
+    let pct = |part: u64| part.saturating_mul(100).checked_div(f.total).unwrap_or(0);
     format!(
         "\r{:3} {}  {:3} {}  {:3} {}  {}  {} {} {} {} {}",
         pct(f.received),
