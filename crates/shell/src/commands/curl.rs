@@ -376,7 +376,9 @@ fn transfer(ctx: &mut CmdCtx<'_>, o: &Opts, raw: &str, out: Option<Option<String
     if o.verbose {
         err.push_str(&format!("*   Trying {ip}:{}...\n", url.port));
     }
-    if download::reach(&ip, url.port) == Reach::Refused {
+    let timed_out = download::exhausted(ctx, 0);
+    if timed_out || download::reach(&ip, url.port) == Reach::Refused {
+        let setup_ms = if timed_out { 130_000 + lat } else { setup_ms };
         download::pace(ctx, setup_ms);
         note(ctx, &url.host, url.port, None, None, "refused");
         return fail(

@@ -266,7 +266,7 @@ fn get(ctx: &mut CmdCtx<'_>, s: &Session, remote: &str, local: &str) {
             s.mode
         ));
     }
-    if download::reach(&ip, s.port) == Reach::Refused {
+    if download::exhausted(ctx, 0) || download::reach(&ip, s.port) == Reach::Refused {
         download::pace(ctx, 25_000);
         ctx.stderr.write_str("Transfer timed out.\n");
         note(ctx, Some(dest), None, "refused");

@@ -272,6 +272,16 @@ fn retrieve(
     };
     let lat = download::latency_ms(&ip);
     *elapsed += lat;
+    if download::exhausted(ctx, *elapsed) {
+        if verbose {
+            log.push_str(&connecting);
+        }
+        if !o.quiet {
+            log.push_str("failed: Connection timed out.\n");
+        }
+        note(ctx, raw, &url.host, url.port, None, None, "refused");
+        return (4, None);
+    }
     if download::reach(&ip, url.port) == Reach::Refused {
         if verbose {
             log.push_str(&connecting);
