@@ -80,3 +80,25 @@ fn curl_pipe_sh_runs_the_body() {
     assert!(d.len() > 1, "{d:?}");
     assert!(d[1..].iter().all(|x| x.tool == "wget"));
 }
+
+#[test]
+fn endless_download_loops_end_on_the_line_budget() {
+    let mut sh = shell();
+    let started = std::time::Instant::now();
+    let step = sh.exec(
+        "while true; do wget -O /dev/null http://dl.example.com/x86_64 2>/dev/null; done",
+        now(),
+    );
+    assert!(started.elapsed().as_secs() < 60);
+    let d = downloads(&step.observations);
+    assert!(d.iter().any(|x| x.outcome == "saved"));
+    assert!(step.pace_ms >= 120_000);
+    let step = sh.exec(
+        "for i in $(seq 1 2000); do wget -q -O /dev/null http://dl.example.com/x86_64; done; echo $?",
+        now(),
+    );
+    assert_eq!(String::from_utf8_lossy(&step.out), "4\n");
+    let step = sh.exec("wget -q http://dl.example.com/x86_64; echo $?", now());
+    assert_eq!(String::from_utf8_lossy(&step.out), "0\n");
+    assert_eq!(downloads(&step.observations)[0].outcome, "saved");
+}

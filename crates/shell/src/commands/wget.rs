@@ -24,8 +24,13 @@ const USAGE: &str = "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for m
 const NO_VERBOSE: char = '\u{e201}';
 const NO_CLOBBER: char = '\u{e202}';
 
-/// The long options, read from the real `--help` text (`--name=ARG` takes a value).
-fn long_table() -> Vec<(&'static str, char, Val)> {
+/// The long options, read once from the real `--help` text (`--name=ARG` takes a value).
+fn long_table() -> &'static [(&'static str, char, Val)] {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, char, Val)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(read_long_table)
+}
+
+fn read_long_table() -> Vec<(&'static str, char, Val)> {
     let text = help::help("wget").unwrap_or("");
     let mut table: Vec<(&'static str, char, Val)> = Vec::new();
     let mut rest = text;
@@ -90,7 +95,7 @@ impl Command for Wget {
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
         let long = long_table();
         let short = "46bcdEFhHkKLmNpqrSvVxa:A:B:D:e:i:I:l:n:o:O:P:Q:R:t:T:U:w:X:Y:";
-        let (opts, urls) = match getopt(args, short, &long) {
+        let (opts, urls) = match getopt(args, short, long) {
             Ok(x) => x,
             Err(Bad::Help) => return print_help(ctx, "wget"),
             Err(Bad::Version) => return print_version(ctx, "wget"),
