@@ -97,6 +97,9 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "route-af" => include_str!("help/route.hwlist"),
         "arp-hw" => include_str!("help/arp.hwlist"),
         "getconf-all" => include_str!("help/getconf.all"),
+        "wget" => include_str!("help/wget.help"),
+        "curl" => include_str!("help/curl.help"),
+        "scp.usage" => include_str!("help/scp.usage"),
         _ => return None,
     })
 }
@@ -181,6 +184,8 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "mount" => include_str!("help/mount.version"),
         "getconf" => include_str!("help/getconf.version"),
         "locale" => include_str!("help/locale.version"),
+        "wget" => include_str!("help/wget.version"),
+        "curl" => include_str!("help/curl.version"),
         _ => return None,
     })
 }

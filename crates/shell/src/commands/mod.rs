@@ -33,12 +33,14 @@ mod chmod;
 mod chown;
 mod clear;
 mod cp;
+mod curl;
 mod cut;
 mod date;
 mod df;
 mod dirname;
 mod dmesg;
 mod dmidecode;
+mod download;
 mod du;
 mod echo;
 mod env;
@@ -69,7 +71,9 @@ mod mount;
 mod mv;
 mod netstat;
 mod nettools;
+mod nc;
 mod nproc;
+mod ping;
 mod printenv;
 mod printf;
 mod ps;
@@ -79,6 +83,7 @@ mod realpath;
 mod regex;
 mod rm;
 mod rmdir;
+mod scp;
 mod seq;
 mod sha1sum;
 mod sha256sum;
@@ -94,6 +99,7 @@ pub(crate) mod sysinfo_test;
 mod tail;
 mod tee;
 mod top;
+mod tftp;
 mod touch;
 mod tr;
 mod truecmd;
@@ -105,6 +111,7 @@ mod users;
 mod util;
 mod w;
 mod wc;
+mod wget;
 mod which;
 mod who;
 mod whoami;
@@ -349,6 +356,12 @@ pub const COMMANDS: &[&dyn Command] = &[
     &gzip::Gzip,
     &gzip::Gunzip,
     &gzip::Zcat,
+    &wget::Wget,
+    &curl::Curl,
+    &tftp::Tftp,
+    &nc::Nc,
+    &ping::Ping,
+    &scp::Scp,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -531,6 +544,12 @@ mod tests {
         ("gzip", [("Usage: gzip [OPTION]... [FILE]...\nCompress or uncompress FILEs (by default, compress FILES in-place).", "", 0), ("gzip 1.12\nCopyright (C) 2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
         ("gunzip", [("Usage: /usr/bin/gunzip [OPTION]... [FILE]...\nUncompress FILEs (by default, in-place).", "", 0), ("gunzip (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
         ("zcat", [("Usage: /usr/bin/zcat [OPTION]... [FILE]...\nUncompress FILEs to standard output.", "", 0), ("zcat (gzip) 1.12\nCopyright (C) 2007, 2011-2018 Free Software Foundation, Inc.", "", 0), ("", "gzip: invalid option -- 'Y'\nTry `gzip --help' for more information.", 1), ("", "gzip: unrecognized option '--bogus-option'\nTry `gzip --help' for more information.", 1)]),
+        ("wget", [("GNU Wget 1.21.3, a non-interactive network retriever.\nUsage: wget [OPTION]... [URL]...", "", 0), ("GNU Wget 1.21.3 built on linux-gnu.\n", "", 0), ("", "wget: option requires an argument -- 'Y'\nUsage: wget [OPTION]... [URL]...", 2), ("", "wget: unrecognized option '--bogus-option'\nUsage: wget [OPTION]... [URL]...", 2)]),
+        ("curl", [("Usage: curl [options...] <url>\n -d, --data <data>          HTTP POST data", "", 0), ("curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13\nRelease-Date: 2023-02-20, security patched: 7.88.1-10+deb12u15", "", 0), ("", "curl: option -Y: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information", 2), ("", "curl: option --bogus-option: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information", 2)]),
+        ("tftp", [("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64), ("", "Usage: tftp [-4][-6][-v][-l][-m mode] [host [port]] [-c command]\n", 64)]),
+        ("nc", [("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- 'Y'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1)]),
+        ("ping", [("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- 'Y'\n", 2), ("", "ping: invalid option -- '-'\n", 2)]),
+        ("scp", [("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- Y\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

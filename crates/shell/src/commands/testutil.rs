@@ -52,6 +52,18 @@ pub fn run_in(
     run_full(persona, fs, name, args, cwd, stdin, true)
 }
 
+/// Runs a command as in an exec session: no terminal at all (stdout and stderr are pipes).
+pub fn run_exec(
+    persona: &Persona,
+    fs: &mut miragepot_vfs::Fs,
+    name: &str,
+    args: &[&str],
+    cwd: &str,
+    stdin: &[u8],
+) -> Ran {
+    run_session(persona, fs, name, args, cwd, stdin, false, None)
+}
+
 fn run_full(
     persona: &Persona,
     fs: &mut miragepot_vfs::Fs,
@@ -61,13 +73,36 @@ fn run_full(
     stdin: &[u8],
     stdout_is_tty: bool,
 ) -> Ran {
+    run_session(
+        persona,
+        fs,
+        name,
+        args,
+        cwd,
+        stdin,
+        stdout_is_tty,
+        Some("pts/0"),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_session(
+    persona: &Persona,
+    fs: &mut miragepot_vfs::Fs,
+    name: &str,
+    args: &[&str],
+    cwd: &str,
+    stdin: &[u8],
+    stdout_is_tty: bool,
+    tty: Option<&str>,
+) -> Ran {
     let user = persona.user("root").cloned().expect("root user");
     let mut env = Env::login(&user, persona);
     let mut out = Output::new(1 << 20);
     let mut err = Output::new(1 << 20);
     let mut rng = Rng::new(1);
     let session = SessionInfo {
-        tty: Some("pts/0".into()),
+        tty: tty.map(str::to_string),
         src_ip: "203.0.113.9".into(),
         src_port: 50022,
         login_time: 1_763_700_000,
