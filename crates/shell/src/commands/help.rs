@@ -73,6 +73,15 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "whoami" => include_str!("help/whoami.help"),
         "yes" => include_str!("help/yes.help"),
         "clear.usage" => include_str!("help/clear.usage"),
+        "awk.usage" => include_str!("help/awk.usage"),
+        "cal.usage" => include_str!("help/cal.usage"),
+        "sed" => include_str!("help/sed.help"),
+        "xargs" => include_str!("help/xargs.help"),
+        "od" => include_str!("help/od.help"),
+        "hexdump" => include_str!("help/hexdump.help"),
+        "strings" => include_str!("help/strings.help"),
+        "dd" => include_str!("help/dd.help"),
+        "file" => include_str!("help/file.help"),
         _ => return None,
     })
 }
@@ -139,6 +148,14 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "who" => include_str!("help/who.version"),
         "whoami" => include_str!("help/whoami.version"),
         "yes" => include_str!("help/yes.version"),
+        "awk" => include_str!("help/awk.version"),
+        "sed" => include_str!("help/sed.version"),
+        "xargs" => include_str!("help/xargs.version"),
+        "od" => include_str!("help/od.version"),
+        "hexdump" => include_str!("help/hexdump.version"),
+        "strings" => include_str!("help/strings.version"),
+        "dd" => include_str!("help/dd.version"),
+        "file" => include_str!("help/file.version"),
         _ => return None,
     })
 }

@@ -90,6 +90,9 @@ mod which;
 mod who;
 mod whoami;
 mod yes;
+mod awk;
+mod xargs;
+mod sed;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -266,6 +269,9 @@ pub const COMMANDS: &[&dyn Command] = &[
     &rmdir::Rmdir,
     &touch::Touch,
     &whoami::Whoami,
+    &awk::Awk,
+    &xargs::Xargs,
+    &sed::Sed,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -402,6 +408,9 @@ mod tests {
         ("who", [("Usage: who [OPTION]... [ FILE | ARG1 ARG2 ]\nPrint information about users who are currently logged in.", "", 0), ("who (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "who: invalid option -- 'Y'\nTry 'who --help' for more information.", 1), ("", "who: unrecognized option '--bogus-option'\nTry 'who --help' for more information.", 1)]),
         ("whoami", [("Usage: whoami [OPTION]...\nPrint the user name associated with the current effective user ID.", "", 0), ("whoami (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "whoami: invalid option -- 'Y'\nTry 'whoami --help' for more information.", 1), ("", "whoami: unrecognized option '--bogus-option'\nTry 'whoami --help' for more information.", 1)]),
         ("yes", [("Usage: yes [STRING]...\n  or:  yes OPTION", "", 0), ("yes (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "yes: invalid option -- 'Y'\nTry 'yes --help' for more information.", 1), ("", "yes: unrecognized option '--bogus-option'\nTry 'yes --help' for more information.", 1)]),
+        ("awk", [("", "mawk: not an option: --help\n", 2), ("", "mawk: not an option: --version\n", 2), ("", "mawk: not an option: -Y\n", 2), ("", "mawk: not an option: --bogus-option\n", 2)]),
+        ("xargs", [("Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nRun COMMAND with arguments INITIAL-ARGS and more arguments read from input.", "", 0), ("xargs (GNU findutils) 4.9.0\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "xargs: invalid option -- 'Y'\nTry 'xargs --help' for more information.", 1), ("", "xargs: unrecognized option '--bogus-option'\nTry 'xargs --help' for more information.", 1)]),
+        ("sed", [("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n", "", 0), ("sed (GNU sed) 4.9\nPackaged by Debian", "", 0), ("", "sed: invalid option -- 'Y'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1), ("", "sed: unrecognized option '--bogus-option'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).
