@@ -205,6 +205,11 @@ pub(super) fn lex(src: &str) -> Result<Vec<(Tok, usize)>, String> {
             return Err(format!("line {line}: program too long"));
         }
     }
+    // mawk reads the program as if it ended with a newline.
+    if out.last().map(|t| &t.0) != Some(&Tok::Newline) {
+        out.push((Tok::Newline, line));
+        line += 1;
+    }
     out.push((Tok::Eof, line));
     Ok(out)
 }

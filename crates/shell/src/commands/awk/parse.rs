@@ -91,6 +91,20 @@ const MAX_DEPTH: usize = 200;
 
 /// Parses a program; the error is mawk's message after `mawk: `.
 pub(super) fn parse(toks: Vec<(Tok, usize)>) -> R<Program> {
+    let open = toks.iter().filter(|t| t.0 == Tok::Op("{")).count();
+    let close = toks.iter().filter(|t| t.0 == Tok::Op("}")).count();
+    let last = toks.last().map(|t| t.1).unwrap_or(1);
+    parse_toks(toks).map_err(|e| {
+        // mawk goes on after a syntax error and also reports the unclosed brace.
+        if open > close && e.contains("syntax error") {
+            format!("{e}\nmawk: line {last}: missing }} near end of file")
+        } else {
+            e
+        }
+    })
+}
+
+fn parse_toks(toks: Vec<(Tok, usize)>) -> R<Program> {
     let mut p = P { toks, i: 0, depth: 0 };
     let mut prog = Program::default();
     loop {
@@ -136,7 +150,12 @@ pub(super) fn parse(toks: Vec<(Tok, usize)>) -> R<Program> {
                 let b = p.block()?;
                 prog.items.push((Pattern::All, Some(b)));
             }
-            Tok::Op("}") => return Err(format!("line {}: extra '}}'", p.line())),
+            Tok::Op("}") => {
+                let l = p.line();
+                return Err(format!(
+                    "line {l}: extra '}}'\nmawk: line {l}: syntax error at or near end of line"
+                ));
+            }
             _ => {
                 let e = p.expr(false)?;
                 let pat = if p.peek() == &Tok::Op(",") {
@@ -241,7 +260,7 @@ impl P {
                     break;
                 }
                 Tok::Eof => {
-                    return Err(format!("line {}: missing }} near end of file", self.line() + 1));
+                    return Err(format!("line {}: missing }} near end of file", self.line()));
                 }
                 _ => out.push(self.stmt()?),
             }
@@ -284,7 +303,7 @@ impl P {
     fn stmt_inner(&mut self) -> R<Stmt> {
         let t = self.peek().clone();
         let s = match t {
-            Tok::Op("{") => Stmt::Block(self.block()?),
+            Tok::Op("{") => return Ok(Stmt::Block(self.block()?)),
             Tok::Kw("if") => {
                 self.i += 1;
                 self.expect("(")?;
@@ -462,7 +481,6 @@ impl P {
         if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) = self.peek().clone() {
             if matches!(c, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
                 self.i += 1;
-                self.skip_nl();
                 let r = self.expr(no_gt)?;
                 let op = if op == "**=" { "^=" } else { op };
                 return Ok(Expr::Assign(op, Box::new(c), Box::new(r)));
