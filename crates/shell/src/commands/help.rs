@@ -82,6 +82,7 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "strings" => include_str!("help/strings.help"),
         "dd" => include_str!("help/dd.help"),
         "file" => include_str!("help/file.help"),
+        "file.usage" => include_str!("help/file.usage"),
         _ => return None,
     })
 }

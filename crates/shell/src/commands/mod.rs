@@ -93,6 +93,8 @@ mod yes;
 mod awk;
 mod xargs;
 mod sed;
+mod dd;
+mod file;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -272,6 +274,8 @@ pub const COMMANDS: &[&dyn Command] = &[
     &awk::Awk,
     &xargs::Xargs,
     &sed::Sed,
+    &dd::Dd,
+    &file::File,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -411,6 +415,8 @@ mod tests {
         ("awk", [("", "mawk: not an option: --help\n", 2), ("", "mawk: not an option: --version\n", 2), ("", "mawk: not an option: -Y\n", 2), ("", "mawk: not an option: --bogus-option\n", 2)]),
         ("xargs", [("Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nRun COMMAND with arguments INITIAL-ARGS and more arguments read from input.", "", 0), ("xargs (GNU findutils) 4.9.0\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "xargs: invalid option -- 'Y'\nTry 'xargs --help' for more information.", 1), ("", "xargs: unrecognized option '--bogus-option'\nTry 'xargs --help' for more information.", 1)]),
         ("sed", [("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n", "", 0), ("sed (GNU sed) 4.9\nPackaged by Debian", "", 0), ("", "sed: invalid option -- 'Y'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1), ("", "sed: unrecognized option '--bogus-option'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1)]),
+        ("dd", [("Usage: dd [OPERAND]...\n  or:  dd OPTION", "", 0), ("dd (coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "dd: invalid option -- 'Y'\nTry 'dd --help' for more information.", 1), ("", "dd: unrecognized option '--bogus-option'\nTry 'dd --help' for more information.", 1)]),
+        ("file", [("Usage: file [OPTION...] [FILE...]\nDetermine type of FILEs.", "", 0), ("file-5.44\nmagic file from /etc/magic:/usr/share/misc/magic", "", 0), ("", "file: invalid option -- 'Y'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1), ("", "file: unrecognized option '--bogus-option'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

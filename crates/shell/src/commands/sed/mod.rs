@@ -106,7 +106,7 @@ impl Command for Sed {
                 && !prog.iter().any(|d| matches!(d.kind, parse::Kind::Label) && d.label == *l)
             {
                 ctx.error("sed", &format!("can't find label for jump to `{l}'"));
-                return 1;
+                return 4;
             }
         }
         let sep = if zero { b'\0' } else { b'\n' };
@@ -209,7 +209,8 @@ fn bad_usage(ctx: &mut CmdCtx<'_>, e: &super::util::Bad) -> i32 {
             if !m.is_empty() {
                 ctx.error("sed", m);
             }
-            ctx.stderr.write_str(super::help::help("sed").unwrap_or(""));
+            let text = super::help::help("sed").unwrap_or("");
+            ctx.stderr.write_str(text.strip_suffix("E-mail bug reports to: <bug-sed@gnu.org>.\n").unwrap_or(text));
             1
         }
         other => usage(ctx, "sed", other, 1),
