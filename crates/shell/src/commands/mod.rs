@@ -95,6 +95,10 @@ mod xargs;
 mod sed;
 mod dd;
 mod file;
+mod od;
+mod hexdump;
+mod strings;
+mod cal;
 
 /// One program of the fake system.
 pub trait Command: Sync {
@@ -276,6 +280,10 @@ pub const COMMANDS: &[&dyn Command] = &[
     &sed::Sed,
     &dd::Dd,
     &file::File,
+    &od::Od,
+    &hexdump::Hexdump,
+    &strings::Strings,
+    &cal::Cal,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -417,6 +425,10 @@ mod tests {
         ("sed", [("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n", "", 0), ("sed (GNU sed) 4.9\nPackaged by Debian", "", 0), ("", "sed: invalid option -- 'Y'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1), ("", "sed: unrecognized option '--bogus-option'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1)]),
         ("dd", [("Usage: dd [OPERAND]...\n  or:  dd OPTION", "", 0), ("dd (coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "dd: invalid option -- 'Y'\nTry 'dd --help' for more information.", 1), ("", "dd: unrecognized option '--bogus-option'\nTry 'dd --help' for more information.", 1)]),
         ("file", [("Usage: file [OPTION...] [FILE...]\nDetermine type of FILEs.", "", 0), ("file-5.44\nmagic file from /etc/magic:/usr/share/misc/magic", "", 0), ("", "file: invalid option -- 'Y'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1), ("", "file: unrecognized option '--bogus-option'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1)]),
+        ("od", [("Usage: od [OPTION]... [FILE]...\n  or:  od [-abcdfilosx]... [FILE] [[+]OFFSET[.][b]]", "", 0), ("od (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "od: invalid option -- 'Y'\nTry 'od --help' for more information.", 1), ("", "od: unrecognized option '--bogus-option'\nTry 'od --help' for more information.", 1)]),
+        ("hexdump", [("\nUsage:", "", 0), ("hexdump from util-linux 2.38.1\n", "", 0), ("", "hexdump: invalid option -- 'Y'\nTry 'hexdump --help' for more information.", 1), ("", "hexdump: unrecognized option '--bogus-option'\nTry 'hexdump --help' for more information.", 1)]),
+        ("strings", [("Usage: strings [option(s)] [file(s)]\n Display printable strings in [file(s)] (stdin by default)", "", 0), ("GNU strings (GNU Binutils for Debian) 2.40\nCopyright (C) 2023 Free Software Foundation, Inc.", "", 0), ("", "strings: invalid option -- 'Y'\nUsage: strings [option(s)] [file(s)]", 1), ("", "strings: unrecognized option '--bogus-option'\nUsage: strings [option(s)] [file(s)]", 1)]),
+        ("cal", [("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- 'Y'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).
