@@ -11,8 +11,18 @@ use super::{CmdCtx, Command};
 pub struct Cal;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn leap(y: i32) -> bool {
@@ -39,15 +49,29 @@ fn first_weekday(y: i32, m: u32) -> u32 {
 /// One month as 8 lines of 20 characters (title, weekdays, six weeks).
 fn month_block(y: i32, m: u32, with_year: bool) -> Vec<String> {
     let name = MONTHS.get(m as usize - 1).copied().unwrap_or("");
-    let title = if with_year { format!("{name} {y}") } else { name.to_string() };
+    let title = if with_year {
+        format!("{name} {y}")
+    } else {
+        name.to_string()
+    };
     let left = (20usize.saturating_sub(title.len())) / 2;
-    let mut out = vec![format!("{:left$}{title:<w$}", "", w = 20 - left), "Su Mo Tu We Th Fr Sa".to_string()];
+    let mut out = vec![
+        format!("{:left$}{title:<w$}", "", w = 20 - left),
+        "Su Mo Tu We Th Fr Sa".to_string(),
+    ];
     let mut cells: Vec<String> = vec!["  ".into(); first_weekday(y, m) as usize];
     for d in 1..=days_in(y, m) {
         cells.push(format!("{d:>2}"));
     }
     for week in 0..6 {
-        let row: Vec<String> = (0..7).map(|i| cells.get(week * 7 + i).cloned().unwrap_or_else(|| "  ".into())).collect();
+        let row: Vec<String> = (0..7)
+            .map(|i| {
+                cells
+                    .get(week * 7 + i)
+                    .cloned()
+                    .unwrap_or_else(|| "  ".into())
+            })
+            .collect();
         out.push(row.join(" "));
     }
     out
@@ -61,7 +85,10 @@ fn print_month(ctx: &mut CmdCtx<'_>, y: i32, m: u32) {
 
 fn print_row(ctx: &mut CmdCtx<'_>, blocks: &[Vec<String>]) {
     for i in 0..8 {
-        let line: String = blocks.iter().map(|b| format!("{}  ", b.get(i).cloned().unwrap_or_default())).collect();
+        let line: String = blocks
+            .iter()
+            .map(|b| format!("{}  ", b.get(i).cloned().unwrap_or_default()))
+            .collect();
         ctx.stdout.line(&line);
     }
 }
@@ -69,7 +96,9 @@ fn print_row(ctx: &mut CmdCtx<'_>, blocks: &[Vec<String>]) {
 fn print_year(ctx: &mut CmdCtx<'_>, y: i32) {
     ctx.stdout.line(&format!("{:>32}", y));
     for row in 0..4u32 {
-        let blocks: Vec<Vec<String>> = (1..=3).map(|k| month_block(y, row * 3 + k, false)).collect();
+        let blocks: Vec<Vec<String>> = (1..=3)
+            .map(|k| month_block(y, row * 3 + k, false))
+            .collect();
         print_row(ctx, &blocks);
         if row < 3 {
             ctx.stdout.line("");
@@ -104,7 +133,8 @@ impl Command for Cal {
                         '1' | 'h' | 'b' | 'C' | 'j' | 'J' | 'p' | 'w' | 'e' | 'o' | 'S' | 'M' => {}
                         _ => {
                             ctx.stderr.line(&format!("cal: invalid option -- '{c}'"));
-                            ctx.stderr.write_str(super::help::help("cal.usage").unwrap_or(""));
+                            ctx.stderr
+                                .write_str(super::help::help("cal.usage").unwrap_or(""));
                             return 64;
                         }
                     }
@@ -122,7 +152,10 @@ impl Command for Cal {
                 } else if three {
                     let prev = if nm == 1 { (ny - 1, 12) } else { (ny, nm - 1) };
                     let next = if nm == 12 { (ny + 1, 1) } else { (ny, nm + 1) };
-                    let blocks: Vec<Vec<String>> = [prev, (ny, nm), next].iter().map(|(y, m)| month_block(*y, *m, true)).collect();
+                    let blocks: Vec<Vec<String>> = [prev, (ny, nm), next]
+                        .iter()
+                        .map(|(y, m)| month_block(*y, *m, true))
+                        .collect();
                     print_row(ctx, &blocks);
                 } else {
                     print_month(ctx, ny, nm);
@@ -140,12 +173,26 @@ impl Command for Cal {
                 0
             }
             [m, y] => {
-                let month = m.parse::<u32>().ok().filter(|m| (1..=12).contains(m)).or_else(|| {
-                    let l = m.to_lowercase();
-                    (l.len() >= 3).then(|| MONTHS.iter().position(|n| n.to_lowercase().starts_with(&l)).map(|i| i as u32 + 1)).flatten()
-                });
+                let month = m
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=12).contains(m))
+                    .or_else(|| {
+                        let l = m.to_lowercase();
+                        (l.len() >= 3)
+                            .then(|| {
+                                MONTHS
+                                    .iter()
+                                    .position(|n| n.to_lowercase().starts_with(&l))
+                                    .map(|i| i as u32 + 1)
+                            })
+                            .flatten()
+                    });
                 let Some(month) = month else {
-                    return bad(ctx, &format!("{m} is neither a month number (1..12) nor a name"));
+                    return bad(
+                        ctx,
+                        &format!("{m} is neither a month number (1..12) nor a name"),
+                    );
                 };
                 let Ok(n) = y.parse::<i64>() else {
                     return bad(ctx, &format!("not a valid year {y}"));
@@ -157,7 +204,8 @@ impl Command for Cal {
                 0
             }
             _ => {
-                ctx.stderr.write_str(super::help::help("cal.usage").unwrap_or(""));
+                ctx.stderr
+                    .write_str(super::help::help("cal.usage").unwrap_or(""));
                 64
             }
         }
@@ -183,12 +231,24 @@ mod tests {
         let y = run("cal", &["2024"], "/", b"").stdout;
         let lines: Vec<&str> = y.lines().collect();
         assert_eq!(lines[0], "                            2024");
-        assert_eq!(lines[1], "      January               February               March          ");
-        assert_eq!(lines[3], "    1  2  3  4  5  6               1  2  3                  1  2  ");
-        assert_eq!(lines[8], "                                            31                    ");
+        assert_eq!(
+            lines[1],
+            "      January               February               March          "
+        );
+        assert_eq!(
+            lines[3],
+            "    1  2  3  4  5  6               1  2  3                  1  2  "
+        );
+        assert_eq!(
+            lines[8],
+            "                                            31                    "
+        );
         assert_eq!(lines[9], "");
         let r = run("cal", &["13", "2024"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("cal: 13 is neither a month number (1..12) nor a name\n", 64));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("cal: 13 is neither a month number (1..12) nor a name\n", 64)
+        );
         let r = run("cal", &["x"], "/", b"");
         assert_eq!(r.stderr, "cal: not a valid year x\n");
         let r = run("cal", &["0"], "/", b"");

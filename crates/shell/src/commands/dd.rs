@@ -134,7 +134,12 @@ impl Command for Dd {
         let (mut count_bytes, mut skip_bytes) = (false, false);
         for op in &ops {
             let Some((k, v)) = op.split_once('=') else {
-                return super::util::usage(ctx, "dd", &format!("unrecognized operand {}", q(op)), 1);
+                return super::util::usage(
+                    ctx,
+                    "dd",
+                    &format!("unrecognized operand {}", q(op)),
+                    1,
+                );
             };
             let num = |ctx: &mut CmdCtx<'_>, min1: bool| -> Option<u64> {
                 match parse_size(v) {
@@ -181,20 +186,53 @@ impl Command for Dd {
                     for w in v.split(',') {
                         let known: &[&str] = match k {
                             "conv" => &[
-                                "ascii", "ebcdic", "ibm", "block", "unblock", "lcase", "ucase",
-                                "sparse", "swab", "sync", "excl", "nocreat", "notrunc", "noerror",
-                                "fdatasync", "fsync",
+                                "ascii",
+                                "ebcdic",
+                                "ibm",
+                                "block",
+                                "unblock",
+                                "lcase",
+                                "ucase",
+                                "sparse",
+                                "swab",
+                                "sync",
+                                "excl",
+                                "nocreat",
+                                "notrunc",
+                                "noerror",
+                                "fdatasync",
+                                "fsync",
                             ],
                             _ => &[
-                                "append", "direct", "directory", "dsync", "sync", "fullblock",
-                                "nonblock", "noatime", "nocache", "noctty", "nofollow",
-                                "count_bytes", "skip_bytes", "seek_bytes",
+                                "append",
+                                "direct",
+                                "directory",
+                                "dsync",
+                                "sync",
+                                "fullblock",
+                                "nonblock",
+                                "noatime",
+                                "nocache",
+                                "noctty",
+                                "nofollow",
+                                "count_bytes",
+                                "skip_bytes",
+                                "seek_bytes",
                             ],
                         };
                         if !known.contains(&w) {
-                            let what = if k == "conv" { "conversion" } else { "input flag" };
+                            let what = if k == "conv" {
+                                "conversion"
+                            } else {
+                                "input flag"
+                            };
                             let what = if k == "oflag" { "output flag" } else { what };
-                            return super::util::usage(ctx, "dd", &format!("invalid {what}: {}", q(w)), 1);
+                            return super::util::usage(
+                                ctx,
+                                "dd",
+                                &format!("invalid {what}: {}", q(w)),
+                                1,
+                            );
                         }
                         match w {
                             "notrunc" => notrunc = true,
@@ -210,11 +248,23 @@ impl Command for Dd {
                         "noxfer" => 1,
                         "progress" => 2,
                         _ => {
-                            return super::util::usage(ctx, "dd", &format!("invalid status level: {}", q(v)), 1);
+                            return super::util::usage(
+                                ctx,
+                                "dd",
+                                &format!("invalid status level: {}", q(v)),
+                                1,
+                            );
                         }
                     }
                 }
-                _ => return super::util::usage(ctx, "dd", &format!("unrecognized operand {}", q(op)), 1),
+                _ => {
+                    return super::util::usage(
+                        ctx,
+                        "dd",
+                        &format!("unrecognized operand {}", q(op)),
+                        1,
+                    );
+                }
             }
         }
         let src = match inf.as_deref() {
@@ -225,7 +275,9 @@ impl Command for Dd {
                     "/dev/zero" => Source::Zero,
                     "/dev/urandom" | "/dev/random" => Source::Random,
                     _ => {
-                        let path = if p == "/proc/self/exe" || canon == "/usr/bin/bash" && p.starts_with("/proc/self") {
+                        let path = if p == "/proc/self/exe"
+                            || canon == "/usr/bin/bash" && p.starts_with("/proc/self")
+                        {
                             "/usr/bin/dd"
                         } else {
                             p
@@ -248,7 +300,11 @@ impl Command for Dd {
             }
         };
         // Input offset and the bytes the copy takes.
-        let start = if skip_bytes { skip } else { skip.saturating_mul(ibs) };
+        let start = if skip_bytes {
+            skip
+        } else {
+            skip.saturating_mul(ibs)
+        };
         let avail = match &src {
             Source::Data(d) => (d.len() as u64).saturating_sub(start),
             _ => u64::MAX,
@@ -268,7 +324,9 @@ impl Command for Dd {
         let data: Vec<u8> = match &src {
             Source::Data(d) => {
                 let a = usize::try_from(start).unwrap_or(usize::MAX).min(d.len());
-                d.get(a..a.saturating_add(keep).min(d.len())).unwrap_or(&[]).to_vec()
+                d.get(a..a.saturating_add(keep).min(d.len()))
+                    .unwrap_or(&[])
+                    .to_vec()
             }
             Source::Zero => vec![0; keep],
             Source::Random => (0..keep).map(|_| ctx.rng.next_u64() as u8).collect(),
@@ -303,7 +361,10 @@ impl Command for Dd {
                         content.truncate(end);
                     }
                 }
-                if let Err(e) = ctx.fs.write(ctx.cwd, p, &content, WriteMode::Truncate, 0o644, &fctx) {
+                if let Err(e) =
+                    ctx.fs
+                        .write(ctx.cwd, p, &content, WriteMode::Truncate, 0o644, &fctx)
+                {
                     ctx.error("dd", &format!("failed to open {}: {e}", sq(p)));
                     return 1;
                 }
@@ -316,7 +377,16 @@ impl Command for Dd {
 
 impl Dd {
     #[allow(clippy::too_many_arguments)]
-    fn stats(&self, ctx: &mut CmdCtx<'_>, status: u8, fi: u64, pi: u64, fo: u64, po: u64, bytes: u64) {
+    fn stats(
+        &self,
+        ctx: &mut CmdCtx<'_>,
+        status: u8,
+        fi: u64,
+        pi: u64,
+        fo: u64,
+        po: u64,
+        bytes: u64,
+    ) {
         if status == 0 {
             return;
         }
@@ -342,7 +412,8 @@ impl Dd {
             }
         };
         let t = fmt_float(secs, b'g', 6, false);
-        ctx.stderr.line(&format!("{size} copied, {t} s, {}", rate(bytes, secs)));
+        ctx.stderr
+            .line(&format!("{size} copied, {t} s, {}", rate(bytes, secs)));
     }
 }
 
@@ -361,7 +432,10 @@ mod tests {
         let r = run("dd", &["if=/bin/sh", "bs=52", "count=1"], "/", b"");
         assert_eq!(r.code, 0);
         assert!(r.stdout.starts_with("\u{7f}ELF\u{2}\u{1}\u{1}"));
-        assert!(r.stderr.starts_with("1+0 records in\n1+0 records out\n52 bytes copied, "));
+        assert!(
+            r.stderr
+                .starts_with("1+0 records in\n1+0 records out\n52 bytes copied, ")
+        );
         assert!(r.stderr.ends_with(" kB/s\n") || r.stderr.ends_with(" MB/s\n"));
         let r = run("dd", &["if=/proc/self/exe", "bs=22", "count=1"], "/", b"");
         assert!(r.stdout.starts_with("\u{7f}ELF"));
@@ -371,23 +445,56 @@ mod tests {
         let r = run("dd", &["bs=512"], "/", &[0u8; 5000]);
         assert!(r.stderr.starts_with("9+1 records in\n9+1 records out\n"));
         assert_eq!(last(&r.stderr), "5000 bytes (5.0 kB, 4.9 KiB)");
-        let r = run("dd", &["bs=1023", "count=1", "of=/dev/null"], "/", &[0u8; 5000]);
+        let r = run(
+            "dd",
+            &["bs=1023", "count=1", "of=/dev/null"],
+            "/",
+            &[0u8; 5000],
+        );
         assert_eq!(last(&r.stderr), "1023 bytes (1.0 kB)");
-        let r = run("dd", &["if=/dev/zero", "of=/dev/null", "bs=1M", "count=100"], "/", b"");
+        let r = run(
+            "dd",
+            &["if=/dev/zero", "of=/dev/null", "bs=1M", "count=100"],
+            "/",
+            b"",
+        );
         assert_eq!(last(&r.stderr), "104857600 bytes (105 MB, 100 MiB)");
         let r = run("dd", &["count=0"], "/", b"abc");
         assert!(r.stderr.ends_with("s, 0.0 kB/s\n"));
         let r = run("dd", &["bs=1", "count=1", "status=none"], "/", b"abc");
         assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a", ""));
-        let r = run("dd", &["bs=100", "count=2", "skip=49", "status=noxfer"], "/", &[1u8; 5000]);
-        assert_eq!((r.stdout.len(), r.stderr.as_str()), (100, "1+0 records in\n1+0 records out\n"));
+        let r = run(
+            "dd",
+            &["bs=100", "count=2", "skip=49", "status=noxfer"],
+            "/",
+            &[1u8; 5000],
+        );
+        assert_eq!(
+            (r.stdout.len(), r.stderr.as_str()),
+            (100, "1+0 records in\n1+0 records out\n")
+        );
         let r = run("dd", &["if=/nonexist"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("dd: failed to open '/nonexist': No such file or directory\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            (
+                "dd: failed to open '/nonexist': No such file or directory\n",
+                1
+            )
+        );
         let r = run("dd", &["bs=x"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("dd: invalid number: ‘x’\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("dd: invalid number: ‘x’\n", 1)
+        );
         let r = run("dd", &["foo=1"], "/", b"");
-        assert_eq!(r.stderr, "dd: unrecognized operand ‘foo=1’\nTry 'dd --help' for more information.\n");
+        assert_eq!(
+            r.stderr,
+            "dd: unrecognized operand ‘foo=1’\nTry 'dd --help' for more information.\n"
+        );
         let r = run("dd", &["conv=bogus"], "/", b"");
-        assert_eq!(r.stderr, "dd: invalid conversion: ‘bogus’\nTry 'dd --help' for more information.\n");
+        assert_eq!(
+            r.stderr,
+            "dd: invalid conversion: ‘bogus’\nTry 'dd --help' for more information.\n"
+        );
     }
 }

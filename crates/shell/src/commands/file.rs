@@ -65,11 +65,13 @@ impl Command for File {
             Err(super::util::Bad::Version) => return super::util::print_version(ctx, "file"),
             Err(e) => {
                 ctx.error("file", e.text());
-                ctx.stderr.write_str(super::help::help("file.usage").unwrap_or(""));
+                ctx.stderr
+                    .write_str(super::help::help("file.usage").unwrap_or(""));
                 return 1;
             }
         };
-        let (mut brief, mut follow, mut mime, mut mime_type, mut pad) = (false, false, false, false, true);
+        let (mut brief, mut follow, mut mime, mut mime_type, mut pad) =
+            (false, false, false, false, true);
         let mut sep = ":".to_string();
         for (c, v) in opts {
             match c {
@@ -85,14 +87,19 @@ impl Command for File {
             }
         }
         if ops.is_empty() {
-            ctx.stderr.write_str(super::help::help("file.usage").unwrap_or(""));
+            ctx.stderr
+                .write_str(super::help::help("file.usage").unwrap_or(""));
             return 1;
         }
         let width = ops.iter().map(|o| o.chars().count()).max().unwrap_or(0) + sep.chars().count();
         for f in &ops {
             let (desc, mtype) = describe(ctx, f, follow);
             let text = if mime || mime_type {
-                if mime_type { mtype.split(';').next().unwrap_or("").to_string() } else { mtype }
+                if mime_type {
+                    mtype.split(';').next().unwrap_or("").to_string()
+                } else {
+                    mtype
+                }
             } else {
                 desc
             };
@@ -110,7 +117,11 @@ impl Command for File {
 
 /// The description and the MIME type of one operand.
 fn describe(ctx: &mut CmdCtx<'_>, f: &str, follow: bool) -> (String, String) {
-    let meta = if follow { ctx.fs.stat(ctx.cwd, f) } else { ctx.fs.lstat(ctx.cwd, f) };
+    let meta = if follow {
+        ctx.fs.stat(ctx.cwd, f)
+    } else {
+        ctx.fs.lstat(ctx.cwd, f)
+    };
     let meta = match meta {
         Ok(m) => m,
         Err(e) => {
@@ -119,22 +130,40 @@ fn describe(ctx: &mut CmdCtx<'_>, f: &str, follow: bool) -> (String, String) {
     };
     match meta.kind {
         FileType::Dir => {
-            let d = if meta.mode & 0o1000 != 0 { "sticky, directory" } else { "directory" };
+            let d = if meta.mode & 0o1000 != 0 {
+                "sticky, directory"
+            } else {
+                "directory"
+            };
             return (d.into(), "inode/directory; charset=binary".into());
         }
         FileType::Symlink => {
             let t = ctx.fs.read_link(ctx.cwd, f).unwrap_or_default();
-            return (format!("symbolic link to {t}"), "inode/symlink; charset=binary".into());
+            return (
+                format!("symbolic link to {t}"),
+                "inode/symlink; charset=binary".into(),
+            );
         }
         FileType::CharDevice => {
             let (a, b) = meta.rdev;
-            return (format!("character special ({a}/{b})"), "inode/chardevice; charset=binary".into());
+            return (
+                format!("character special ({a}/{b})"),
+                "inode/chardevice; charset=binary".into(),
+            );
         }
         FileType::BlockDevice => {
             let (a, b) = meta.rdev;
-            return (format!("block special ({a}/{b})"), "inode/blockdevice; charset=binary".into());
+            return (
+                format!("block special ({a}/{b})"),
+                "inode/blockdevice; charset=binary".into(),
+            );
         }
-        FileType::Fifo => return ("fifo (named pipe)".into(), "inode/fifo; charset=binary".into()),
+        FileType::Fifo => {
+            return (
+                "fifo (named pipe)".into(),
+                "inode/fifo; charset=binary".into(),
+            );
+        }
         FileType::Socket => return ("socket".into(), "inode/socket; charset=binary".into()),
         FileType::File => {}
     }
@@ -143,7 +172,10 @@ fn describe(ctx: &mut CmdCtx<'_>, f: &str, follow: bool) -> (String, String) {
         Err(e) => return (format!("cannot open `{f}' ({e})"), "cannot open".into()),
     };
     let data = data.get(..LOOK.min(data.len())).unwrap_or(&[]);
-    let canon = ctx.fs.canonicalize(ctx.cwd, f).unwrap_or_else(|_| f.to_string());
+    let canon = ctx
+        .fs
+        .canonicalize(ctx.cwd, f)
+        .unwrap_or_else(|_| f.to_string());
     classify(data, &canon)
 }
 
@@ -156,28 +188,50 @@ pub(crate) fn classify(data: &[u8], path: &str) -> (String, String) {
         return elf(data, path);
     }
     if data.starts_with(b"\x1f\x8b") {
-        return ("gzip compressed data".into(), "application/gzip; charset=binary".into());
+        return (
+            "gzip compressed data".into(),
+            "application/gzip; charset=binary".into(),
+        );
     }
     if data.starts_with(b"PK\x03\x04") {
-        return ("Zip archive data".into(), "application/zip; charset=binary".into());
+        return (
+            "Zip archive data".into(),
+            "application/zip; charset=binary".into(),
+        );
     }
     let text = std::str::from_utf8(data).ok().filter(|s| {
-        s.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\x0c' | '\x1b' | '\x08'))
+        s.chars()
+            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\x0c' | '\x1b' | '\x08'))
     });
     let Some(s) = text else {
-        return ("data".into(), "application/octet-stream; charset=binary".into());
+        return (
+            "data".into(),
+            "application/octet-stream; charset=binary".into(),
+        );
     };
     let ascii = s.is_ascii();
-    let (enc, charset) = if ascii { ("ASCII text", "us-ascii") } else { ("Unicode text, UTF-8 text", "utf-8") };
+    let (enc, charset) = if ascii {
+        ("ASCII text", "us-ascii")
+    } else {
+        ("Unicode text, UTF-8 text", "utf-8")
+    };
     let first = s.lines().next().unwrap_or("");
     let interp = first.strip_prefix("#!").map(|l| {
         let mut w = l.split_whitespace();
         let prog = w.next().unwrap_or("");
         let base = prog.rsplit('/').next().unwrap_or(prog);
-        if base == "env" { w.next().unwrap_or("").to_string() } else { base.to_string() }
+        if base == "env" {
+            w.next().unwrap_or("").to_string()
+        } else {
+            base.to_string()
+        }
     });
     let mut extras = Vec::new();
-    let longest = s.split('\n').map(|l| l.trim_end_matches('\r').chars().count()).max().unwrap_or(0);
+    let longest = s
+        .split('\n')
+        .map(|l| l.trim_end_matches('\r').chars().count())
+        .max()
+        .unwrap_or(0);
     if longest > 300 {
         extras.push(format!("with very long lines ({longest})"));
     }
@@ -187,9 +241,18 @@ pub(crate) fn classify(data: &[u8], path: &str) -> (String, String) {
         extras.push("with no line terminators".into());
     }
     let (mut desc, mtype) = match interp.as_deref() {
-        Some("sh" | "dash") => (format!("POSIX shell script, {enc} executable"), "text/x-shellscript"),
-        Some("bash") => (format!("Bourne-Again shell script, {enc} executable"), "text/x-shellscript"),
-        Some(p) if p.starts_with("python") => (format!("Python script, {enc} executable"), "text/x-script.python"),
+        Some("sh" | "dash") => (
+            format!("POSIX shell script, {enc} executable"),
+            "text/x-shellscript",
+        ),
+        Some("bash") => (
+            format!("Bourne-Again shell script, {enc} executable"),
+            "text/x-shellscript",
+        ),
+        Some(p) if p.starts_with("python") => (
+            format!("Python script, {enc} executable"),
+            "text/x-script.python",
+        ),
         Some("perl") => ("Perl script text executable".to_string(), "text/x-perl"),
         Some(p) if !p.is_empty() => (format!("a {p} script, {enc} executable"), "text/plain"),
         _ => (enc.to_string(), "text/plain"),
@@ -202,8 +265,16 @@ pub(crate) fn classify(data: &[u8], path: &str) -> (String, String) {
 }
 
 fn elf(data: &[u8], path: &str) -> (String, String) {
-    let class = if data.get(4) == Some(&1) { "32-bit" } else { "64-bit" };
-    let endian = if data.get(5) == Some(&2) { "MSB" } else { "LSB" };
+    let class = if data.get(4) == Some(&1) {
+        "32-bit"
+    } else {
+        "64-bit"
+    };
+    let endian = if data.get(5) == Some(&2) {
+        "MSB"
+    } else {
+        "LSB"
+    };
     let etype = data.get(16).copied().unwrap_or(0);
     let base = path.rsplit('/').next().unwrap_or(path);
     let shared = base.contains(".so");
@@ -217,12 +288,20 @@ fn elf(data: &[u8], path: &str) -> (String, String) {
     };
     let digest = Sha256::digest(data.get(..4096.min(data.len())).unwrap_or(&[]));
     let id: String = hex::encode(digest).chars().take(40).collect();
-    let interp = if shared { "" } else { ", interpreter /lib64/ld-linux-x86-64.so.2" };
+    let interp = if shared {
+        ""
+    } else {
+        ", interpreter /lib64/ld-linux-x86-64.so.2"
+    };
     let desc = format!(
         "ELF {class} {endian} {kind}, x86-64, version 1 (SYSV), dynamically linked{interp}, BuildID[sha1]={id}{}, stripped",
         if shared { "" } else { ", for GNU/Linux 3.2.0" }
     );
-    let m = if shared { "application/x-sharedlib" } else { "application/x-pie-executable" };
+    let m = if shared {
+        "application/x-sharedlib"
+    } else {
+        "application/x-pie-executable"
+    };
     (desc, format!("{m}; charset=binary"))
 }
 
@@ -237,22 +316,49 @@ mod tests {
         let r = run("file", &["/usr/bin/ls"], "/", b"");
         assert!(r.stdout.starts_with("/usr/bin/ls: ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), dynamically linked, interpreter /lib64/ld-linux-x86-64.so.2, BuildID[sha1]="));
         assert!(r.stdout.ends_with(", for GNU/Linux 3.2.0, stripped\n"));
-        let r = run("file", &["/bin", "/tmp", "/etc", "/etc/passwd", "nonexist", "/dev/null"], "/", b"");
+        let r = run(
+            "file",
+            &[
+                "/bin",
+                "/tmp",
+                "/etc",
+                "/etc/passwd",
+                "nonexist",
+                "/dev/null",
+            ],
+            "/",
+            b"",
+        );
         assert_eq!(
             r.stdout,
             "/bin:        symbolic link to usr/bin\n/tmp:        sticky, directory\n/etc:        directory\n/etc/passwd: ASCII text\nnonexist:    cannot open `nonexist' (No such file or directory)\n/dev/null:   character special (1/3)\n"
         );
-        assert_eq!(run("file", &["-b", "/etc/passwd"], "/", b"").stdout, "ASCII text\n");
-        assert_eq!(run("file", &["-L", "/bin"], "/", b"").stdout, "/bin: directory\n");
+        assert_eq!(
+            run("file", &["-b", "/etc/passwd"], "/", b"").stdout,
+            "ASCII text\n"
+        );
+        assert_eq!(
+            run("file", &["-L", "/bin"], "/", b"").stdout,
+            "/bin: directory\n"
+        );
         let r = run("file", &[], "/", b"");
         assert_eq!(r.code, 1);
         assert!(r.stderr.starts_with("Usage: file [-bcCdEhikLlNnprsSvzZ0]"));
         let p = shared_persona();
         let mut fs = p.new_fs();
         for (content, want) in [
-            ("#!/bin/sh\necho\n", "POSIX shell script, ASCII text executable"),
-            ("#!/bin/bash\necho\n", "Bourne-Again shell script, ASCII text executable"),
-            ("#!/usr/bin/env python3\nprint(1)\n", "Python script, ASCII text executable"),
+            (
+                "#!/bin/sh\necho\n",
+                "POSIX shell script, ASCII text executable",
+            ),
+            (
+                "#!/bin/bash\necho\n",
+                "Bourne-Again shell script, ASCII text executable",
+            ),
+            (
+                "#!/usr/bin/env python3\nprint(1)\n",
+                "Python script, ASCII text executable",
+            ),
             ("héllo\n", "Unicode text, UTF-8 text"),
             ("a\r\nb\r\n", "ASCII text, with CRLF line terminators"),
             ("abc", "ASCII text, with no line terminators"),
@@ -260,7 +366,10 @@ mod tests {
             ("\u{0}\u{1}\u{2}", "data"),
         ] {
             run_in(p, &mut fs, "tee", &["/tmp/f"], "/", content.as_bytes());
-            assert_eq!(run_in(p, &mut fs, "file", &["-b", "/tmp/f"], "/", b"").stdout, format!("{want}\n"));
+            assert_eq!(
+                run_in(p, &mut fs, "file", &["-b", "/tmp/f"], "/", b"").stdout,
+                format!("{want}\n")
+            );
         }
     }
 }

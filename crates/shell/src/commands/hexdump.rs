@@ -48,7 +48,13 @@ impl Command for Hexdump {
                     Some(n) if c == 'n' => len = Some(to_usize(n)),
                     Some(n) => skip = to_usize(n),
                     None => {
-                        ctx.error("hexdump", &format!("invalid {} argument: '{v}'", if c == 'n' { "length" } else { "skip" }));
+                        ctx.error(
+                            "hexdump",
+                            &format!(
+                                "invalid {} argument: '{v}'",
+                                if c == 'n' { "length" } else { "skip" }
+                            ),
+                        );
                         return 1;
                     }
                 },
@@ -97,7 +103,16 @@ impl Command for Hexdump {
                             None => s.push_str("   "),
                         }
                     }
-                    let asc: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+                    let asc: String = chunk
+                        .iter()
+                        .map(|&b| {
+                            if (0x20..0x7f).contains(&b) {
+                                b as char
+                            } else {
+                                '.'
+                            }
+                        })
+                        .collect();
                     format!("{s}  |{asc}|")
                 }
                 'b' | 'c' => {
@@ -115,7 +130,8 @@ impl Command for Hexdump {
                     let mut s = format!("{off:07x}");
                     for i in 0..8 {
                         let (a, b) = (chunk.get(2 * i), chunk.get(2 * i + 1));
-                        let w = u16::from(a.copied().unwrap_or(0)) | (u16::from(b.copied().unwrap_or(0)) << 8);
+                        let w = u16::from(a.copied().unwrap_or(0))
+                            | (u16::from(b.copied().unwrap_or(0)) << 8);
                         let cell = match fmt {
                             'd' => format!("   {w:05}"),
                             'o' => format!("  {w:06o}"),
@@ -176,7 +192,10 @@ mod tests {
             run("hexdump", &["-C"], "/", IN).stdout,
             "00000000  68 65 6c 6c 6f 20 77 6f  72 6c 64 0a 00 01 ff 20  |hello world.... |\n00000010  61 62 63                                          |abc|\n00000013\n"
         );
-        assert_eq!(run("hexdump", &["-n", "4", "-C"], "/", IN).stdout, "00000000  68 65 6c 6c                                       |hell|\n00000004\n");
+        assert_eq!(
+            run("hexdump", &["-n", "4", "-C"], "/", IN).stdout,
+            "00000000  68 65 6c 6c                                       |hell|\n00000004\n"
+        );
         assert_eq!(run("hexdump", &["-C"], "/", b"").stdout, "");
         assert_eq!(
             run("hexdump", &["-C"], "/", &[0u8; 40]).stdout,

@@ -51,7 +51,13 @@ impl Ty {
             'u' => v.to_string(),
             _ => {
                 let bits = 8 * self.size as u32;
-                let s = if bits >= 64 { v as i64 } else if v >> (bits - 1) & 1 == 1 { (v as i64) - (1i64 << bits) } else { v as i64 };
+                let s = if bits >= 64 {
+                    v as i64
+                } else if v >> (bits - 1) & 1 == 1 {
+                    (v as i64) - (1i64 << bits)
+                } else {
+                    v as i64
+                };
                 s.to_string()
             }
         };
@@ -76,8 +82,9 @@ fn c_name(b: u8) -> String {
 
 fn a_name(b: u8) -> String {
     const NAMES: [&str; 33] = [
-        "nul", "soh", "stx", "etx", "eot", "enq", "ack", "bel", "bs", "ht", "nl", "vt", "ff", "cr", "so", "si", "dle",
-        "dc1", "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub", "esc", "fs", "gs", "rs", "us", "sp",
+        "nul", "soh", "stx", "etx", "eot", "enq", "ack", "bel", "bs", "ht", "nl", "vt", "ff", "cr",
+        "so", "si", "dle", "dc1", "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub",
+        "esc", "fs", "gs", "rs", "us", "sp",
     ];
     let b = b & 0x7f;
     match NAMES.get(usize::from(b)) {
@@ -95,7 +102,11 @@ fn parse_type(s: &str) -> Option<Vec<Ty>> {
         i += 1;
         let kind = match k {
             'a' | 'c' => {
-                out.push(Ty { kind: k, size: 1, z: false });
+                out.push(Ty {
+                    kind: k,
+                    size: 1,
+                    z: false,
+                });
                 if c.get(i) == Some(&'z') {
                     i += 1;
                     if let Some(t) = out.last_mut() {
@@ -162,7 +173,11 @@ impl Command for Od {
         let mut radix = 'o';
         let (mut skip, mut limit, mut all, mut width) = (0usize, None::<usize>, false, 16usize);
         let mut types: Vec<Ty> = Vec::new();
-        let t = |kind, size| Ty { kind, size, z: false };
+        let t = |kind, size| Ty {
+            kind,
+            size,
+            z: false,
+        };
         for (c, v) in opts {
             let v = v.unwrap_or_default();
             match c {
@@ -176,7 +191,18 @@ impl Command for Od {
                 'j' | 'N' => match parse_count(&v) {
                     Some(n) if c == 'j' => skip = to_usize(n),
                     Some(n) => limit = Some(to_usize(n)),
-                    None => return usage(ctx, "od", &format!("invalid {} argument {}", if c == 'j' { "skip-bytes" } else { "read-bytes" }, q(&v)), 1),
+                    None => {
+                        return usage(
+                            ctx,
+                            "od",
+                            &format!(
+                                "invalid {} argument {}",
+                                if c == 'j' { "skip-bytes" } else { "read-bytes" },
+                                q(&v)
+                            ),
+                            1,
+                        );
+                    }
                 },
                 't' => match parse_type(&v) {
                     Some(ts) => types.extend(ts),
@@ -186,7 +212,13 @@ impl Command for Od {
                     }
                 },
                 'v' => all = true,
-                'w' => width = if v.is_empty() { 32 } else { v.parse().unwrap_or(16).clamp(1, 4096) },
+                'w' => {
+                    width = if v.is_empty() {
+                        32
+                    } else {
+                        v.parse().unwrap_or(16).clamp(1, 4096)
+                    }
+                }
                 'a' => types.push(t('a', 1)),
                 'b' => types.push(t('o', 1)),
                 'c' => types.push(t('c', 1)),
@@ -243,7 +275,11 @@ impl Command for Od {
             starred = false;
             prev = Some(chunk);
             for (ti, ty) in types.iter().enumerate() {
-                let mut line = if ti == 0 { addr(off) } else { " ".repeat(addr(off).len()) };
+                let mut line = if ti == 0 {
+                    addr(off)
+                } else {
+                    " ".repeat(addr(off).len())
+                };
                 let mut cells = 0;
                 for piece in chunk.chunks(ty.size) {
                     line.push_str(&ty.cell(piece));
@@ -252,7 +288,16 @@ impl Command for Od {
                 if ty.z {
                     let full = width / ty.size;
                     line.push_str(&" ".repeat(ty.width() * full.saturating_sub(cells)));
-                    let asc: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+                    let asc: String = chunk
+                        .iter()
+                        .map(|&b| {
+                            if (0x20..0x7f).contains(&b) {
+                                b as char
+                            } else {
+                                '.'
+                            }
+                        })
+                        .collect();
                     line.push_str(&format!("  >{asc}<"));
                 }
                 ctx.stdout.line(&line);
@@ -276,29 +321,58 @@ mod tests {
 
     #[test]
     fn dumps_like_coreutils_od() {
-        assert_eq!(run("od", &[], "/", IN).stdout, "0000000 062550 066154 020157 067567 066162 005144 000400 020377\n0000020 061141 000143\n0000023\n");
+        assert_eq!(
+            run("od", &[], "/", IN).stdout,
+            "0000000 062550 066154 020157 067567 066162 005144 000400 020377\n0000020 061141 000143\n0000023\n"
+        );
         assert_eq!(
             run("od", &["-c"], "/", IN).stdout,
             "0000000   h   e   l   l   o       w   o   r   l   d  \\n  \\0 001 377    \n0000020   a   b   c\n0000023\n"
         );
-        assert_eq!(run("od", &["-x"], "/", IN).stdout, "0000000 6568 6c6c 206f 6f77 6c72 0a64 0100 20ff\n0000020 6261 0063\n0000023\n");
+        assert_eq!(
+            run("od", &["-x"], "/", IN).stdout,
+            "0000000 6568 6c6c 206f 6f77 6c72 0a64 0100 20ff\n0000020 6261 0063\n0000023\n"
+        );
         assert_eq!(
             run("od", &["-A", "x", "-t", "x1z", "-v"], "/", IN).stdout,
             "000000 68 65 6c 6c 6f 20 77 6f 72 6c 64 0a 00 01 ff 20  >hello world.... <\n000010 61 62 63                                         >abc<\n000013\n"
         );
-        assert_eq!(run("od", &["-N", "4", "-j", "2", "-c"], "/", IN).stdout, "0000002   l   l   o    \n0000006\n");
+        assert_eq!(
+            run("od", &["-N", "4", "-j", "2", "-c"], "/", IN).stdout,
+            "0000002   l   l   o    \n0000006\n"
+        );
         assert_eq!(run("od", &[], "/", b"").stdout, "0000000\n");
         assert_eq!(
             run("od", &["-c"], "/", &[0u8; 40]).stdout,
             "0000000  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0\n*\n0000040  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0\n0000050\n"
         );
-        assert_eq!(run("od", &["-t", "d2"], "/", IN).stdout.lines().next(), Some("0000000  25960  27756   8303  28535  27762   2660    256   8447"));
-        assert_eq!(run("od", &["-t", "d1"], "/", IN).stdout.lines().next(), Some("0000000  104  101  108  108  111   32  119  111  114  108  100   10    0    1   -1   32"));
-        assert_eq!(run("od", &["-t", "x4"], "/", IN).stdout, "0000000 6c6c6568 6f77206f 0a646c72 20ff0100\n0000020 00636261\n0000023\n");
-        assert_eq!(run("od", &["-An", "-tx1"], "/", IN).stdout, " 68 65 6c 6c 6f 20 77 6f 72 6c 64 0a 00 01 ff 20\n 61 62 63\n");
+        assert_eq!(
+            run("od", &["-t", "d2"], "/", IN).stdout.lines().next(),
+            Some("0000000  25960  27756   8303  28535  27762   2660    256   8447")
+        );
+        assert_eq!(
+            run("od", &["-t", "d1"], "/", IN).stdout.lines().next(),
+            Some(
+                "0000000  104  101  108  108  111   32  119  111  114  108  100   10    0    1   -1   32"
+            )
+        );
+        assert_eq!(
+            run("od", &["-t", "x4"], "/", IN).stdout,
+            "0000000 6c6c6568 6f77206f 0a646c72 20ff0100\n0000020 00636261\n0000023\n"
+        );
+        assert_eq!(
+            run("od", &["-An", "-tx1"], "/", IN).stdout,
+            " 68 65 6c 6c 6f 20 77 6f 72 6c 64 0a 00 01 ff 20\n 61 62 63\n"
+        );
         let r = run("od", &["-j", "100"], "/", IN);
-        assert_eq!((r.stderr.as_str(), r.code), ("od: cannot skip past end of combined input\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("od: cannot skip past end of combined input\n", 1)
+        );
         let r = run("od", &["/nonexist"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("od: /nonexist: No such file or directory\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("od: /nonexist: No such file or directory\n", 1)
+        );
     }
 }

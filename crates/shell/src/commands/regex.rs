@@ -430,7 +430,11 @@ impl Regex {
 
     /// The first match in `t` at or after `from` with its capture groups: entry 0 is the
     /// whole match, entry `n` group `n` (`None` when it did not take part).
-    pub(crate) fn captures_at(&self, t: &[char], from: usize) -> Option<Vec<Option<(usize, usize)>>> {
+    pub(crate) fn captures_at(
+        &self,
+        t: &[char],
+        from: usize,
+    ) -> Option<Vec<Option<(usize, usize)>>> {
         let mut st = St {
             caps: vec![None; self.groups + 1],
             steps: 0,

@@ -46,7 +46,8 @@ impl Command for Strings {
             Err(super::util::Bad::Version) => return super::util::print_version(ctx, "strings"),
             Err(e) => {
                 ctx.error("strings", e.text());
-                ctx.stderr.write_str(super::help::help("strings").unwrap_or(""));
+                ctx.stderr
+                    .write_str(super::help::help("strings").unwrap_or(""));
                 return 1;
             }
         };
@@ -82,7 +83,11 @@ impl Command for Strings {
                 _ => {}
             }
         }
-        let files = if ops.is_empty() { vec!["-".to_string()] } else { ops };
+        let files = if ops.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            ops
+        };
         let mut status = 0;
         for f in &files {
             if f != "-" && ctx.fs.stat(ctx.cwd, f).is_ok_and(|m| m.is_dir()) {
@@ -98,8 +103,16 @@ impl Command for Strings {
                     continue;
                 }
             };
-            let label = if f == "-" { "{standard input}" } else { f.as_str() };
-            let printable = |b: u8| (0x20..0x7f).contains(&b) || b == b'\t' || (all_ws && matches!(b, b'\n' | b'\r' | 0x0b | 0x0c));
+            let label = if f == "-" {
+                "{standard input}"
+            } else {
+                f.as_str()
+            };
+            let printable = |b: u8| {
+                (0x20..0x7f).contains(&b)
+                    || b == b'\t'
+                    || (all_ws && matches!(b, b'\n' | b'\r' | 0x0b | 0x0c))
+            };
             let mut i = 0;
             while i < data.len() {
                 let start = i;
@@ -139,14 +152,29 @@ mod tests {
     #[test]
     fn prints_printable_runs() {
         let input = b"ab\x00hello\x01worldwide\tx\nabcd";
-        assert_eq!(run("strings", &[], "/", input).stdout, "hello\nworldwide\tx\nabcd\n");
-        assert_eq!(run("strings", &["-n", "6"], "/", input).stdout, "worldwide\tx\n");
+        assert_eq!(
+            run("strings", &[], "/", input).stdout,
+            "hello\nworldwide\tx\nabcd\n"
+        );
+        assert_eq!(
+            run("strings", &["-n", "6"], "/", input).stdout,
+            "worldwide\tx\n"
+        );
         assert_eq!(run("strings", &["-6"], "/", input).stdout, "worldwide\tx\n");
-        assert_eq!(run("strings", &["-t", "x"], "/", b"ab\x00hello\x01worldwide").stdout, "      3 hello\n      9 worldwide\n");
+        assert_eq!(
+            run("strings", &["-t", "x"], "/", b"ab\x00hello\x01worldwide").stdout,
+            "      3 hello\n      9 worldwide\n"
+        );
         let r = run("strings", &["/nonexist"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("strings: '/nonexist': No such file\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("strings: '/nonexist': No such file\n", 1)
+        );
         let r = run("strings", &["/tmp"], "/", b"");
-        assert_eq!((r.stderr.as_str(), r.code), ("strings: Warning: '/tmp' is a directory\n", 1));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("strings: Warning: '/tmp' is a directory\n", 1)
+        );
         let r = run("strings", &["-f", "/etc/hostname"], "/", b"");
         assert!(r.stdout.starts_with("/etc/hostname: "));
     }

@@ -65,7 +65,11 @@ impl Command for Xargs {
                 'I' => repl = Some(v),
                 'i' => repl = Some(if v.is_empty() { "{}".into() } else { v }),
                 'n' | 'L' | 'l' => {
-                    let n = if c == 'l' && v.is_empty() { Some(1) } else { v.parse::<i64>().ok() };
+                    let n = if c == 'l' && v.is_empty() {
+                        Some(1)
+                    } else {
+                        v.parse::<i64>().ok()
+                    };
                     let opt = if c == 'n' { "-n" } else { "-L" };
                     match n {
                         Some(n) if n >= 1 => {
@@ -76,7 +80,10 @@ impl Command for Xargs {
                             }
                         }
                         Some(n) => {
-                            ctx.error("xargs", &format!("value {n} for {opt} option should be >= 1"));
+                            ctx.error(
+                                "xargs",
+                                &format!("value {n} for {opt} option should be >= 1"),
+                            );
                             ctx.stderr.line("Try 'xargs --help' for more information.");
                             return 1;
                         }
@@ -102,13 +109,21 @@ impl Command for Xargs {
             },
             None => ctx.stdin.to_vec(),
         };
-        let mut cmd: Vec<String> = if ops.is_empty() { vec!["echo".into()] } else { ops };
+        let mut cmd: Vec<String> = if ops.is_empty() {
+            vec!["echo".into()]
+        } else {
+            ops
+        };
         // Items, with the line each ended (for -L).
         let items = if repl.is_some() {
             let mut v = Vec::new();
             for line in input.split(|&b| b == delim.unwrap_or(b'\n')) {
                 let s = String::from_utf8_lossy(line);
-                let s = if delim.is_none() { s.trim_start().to_string() } else { s.into_owned() };
+                let s = if delim.is_none() {
+                    s.trim_start().to_string()
+                } else {
+                    s.into_owned()
+                };
                 if !s.is_empty() {
                     v.push((s, true));
                 }
@@ -190,7 +205,10 @@ impl Command for Xargs {
                 127 | 126 => return code,
                 255 => {
                     let name = argv.first().cloned().unwrap_or_default();
-                    ctx.error("xargs", &format!("{name}: exited with status 255; aborting"));
+                    ctx.error(
+                        "xargs",
+                        &format!("{name}: exited with status 255; aborting"),
+                    );
                     return 124;
                 }
                 0 => {}
@@ -274,7 +292,10 @@ pub(crate) fn run_argv(ctx: &mut CmdCtx<'_>, argv: &[String], stdin: &[u8], who:
         return 0;
     };
     let cmd = if name.contains('/') {
-        let abs = ctx.fs.canonicalize(ctx.cwd, name).unwrap_or_else(|_| name.clone());
+        let abs = ctx
+            .fs
+            .canonicalize(ctx.cwd, name)
+            .unwrap_or_else(|_| name.clone());
         by_path(&abs)
     } else {
         by_name(name)
@@ -283,9 +304,16 @@ pub(crate) fn run_argv(ctx: &mut CmdCtx<'_>, argv: &[String], stdin: &[u8], who:
         let found = if name.contains('/') {
             ctx.fs.exists(ctx.cwd, name)
         } else {
-            ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-                .iter()
-                .any(|d| ctx.fs.exists("/", &format!("{d}/{name}")))
+            [
+                "/usr/local/sbin",
+                "/usr/local/bin",
+                "/usr/sbin",
+                "/usr/bin",
+                "/sbin",
+                "/bin",
+            ]
+            .iter()
+            .any(|d| ctx.fs.exists("/", &format!("{d}/{name}")))
         };
         if found {
             return 0;
@@ -337,28 +365,55 @@ mod tests {
     #[test]
     fn batches_like_gnu_xargs() {
         assert_eq!(run("xargs", &[], "/", b"a b\nc\n").stdout, "a b c\n");
-        assert_eq!(run("xargs", &["-n1", "echo", "x"], "/", b"a b\nc\n").stdout, "x a\nx b\nx c\n");
-        assert_eq!(run("xargs", &["-I{}", "echo", "<{}>"], "/", b"a\nb\n").stdout, "<a>\n<b>\n");
+        assert_eq!(
+            run("xargs", &["-n1", "echo", "x"], "/", b"a b\nc\n").stdout,
+            "x a\nx b\nx c\n"
+        );
+        assert_eq!(
+            run("xargs", &["-I{}", "echo", "<{}>"], "/", b"a\nb\n").stdout,
+            "<a>\n<b>\n"
+        );
         assert_eq!(run("xargs", &["echo", "hi"], "/", b"").stdout, "hi\n");
         assert_eq!(run("xargs", &["-r", "echo", "hi"], "/", b"").stdout, "");
-        assert_eq!(run("xargs", &["-n1"], "/", b"'a b' c\\ d\n").stdout, "a b\nc d\n");
-        assert_eq!(run("xargs", &["-0", "-n1", "echo"], "/", b"a\0b\0").stdout, "a\nb\n");
-        assert_eq!(run("xargs", &["-L1", "echo"], "/", b"a b\nc\n").stdout, "a b\nc\n");
-        assert_eq!(run("xargs", &["-i", "echo", "[{}]"], "/", b"a\n").stdout, "[a]\n");
+        assert_eq!(
+            run("xargs", &["-n1"], "/", b"'a b' c\\ d\n").stdout,
+            "a b\nc d\n"
+        );
+        assert_eq!(
+            run("xargs", &["-0", "-n1", "echo"], "/", b"a\0b\0").stdout,
+            "a\nb\n"
+        );
+        assert_eq!(
+            run("xargs", &["-L1", "echo"], "/", b"a b\nc\n").stdout,
+            "a b\nc\n"
+        );
+        assert_eq!(
+            run("xargs", &["-i", "echo", "[{}]"], "/", b"a\n").stdout,
+            "[a]\n"
+        );
         let r = run("xargs", &["-t", "echo"], "/", b"a\n");
         assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a\n", "echo a\n"));
         let r = run("xargs", &["nosuchcmd"], "/", b"a\n");
-        assert_eq!((r.stderr.as_str(), r.code), ("xargs: nosuchcmd: No such file or directory\n", 127));
+        assert_eq!(
+            (r.stderr.as_str(), r.code),
+            ("xargs: nosuchcmd: No such file or directory\n", 127)
+        );
         assert_eq!(run("xargs", &["false"], "/", b"a\n").code, 123);
         let r = run("xargs", &[], "/", b"'a b\n");
         assert_eq!(
             (r.stderr.as_str(), r.code),
-            ("xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n", 1)
+            (
+                "xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n",
+                1
+            )
         );
         let r = run("xargs", &["-n", "0"], "/", b"a\n");
         assert_eq!(
             (r.stderr.as_str(), r.code),
-            ("xargs: value 0 for -n option should be >= 1\nTry 'xargs --help' for more information.\n", 1)
+            (
+                "xargs: value 0 for -n option should be >= 1\nTry 'xargs --help' for more information.\n",
+                1
+            )
         );
         let r = run("xargs", &["cat"], "/", b"/etc/hostname\n");
         assert!(!r.stdout.is_empty());

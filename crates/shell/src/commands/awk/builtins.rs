@@ -34,7 +34,11 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
             let s: Vec<char> = it.str_of(&v).chars().collect();
             let len = s.len() as f64;
             let m = round(arg(it, 1).num());
-            let n = if args.len() > 2 { round(arg(it, 2).num()) } else { f64::INFINITY };
+            let n = if args.len() > 2 {
+                round(arg(it, 2).num())
+            } else {
+                f64::INFINITY
+            };
             let start = m.max(1.0);
             let end = (m + n).min(len + 1.0);
             if end <= start || start.is_nan() || end.is_nan() {
@@ -48,7 +52,11 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
             let s = it.str_of(&s);
             let t = arg(it, 1);
             let t = it.str_of(&t);
-            Val::Num(s.find(&t).map(|i| s.get(..i).unwrap_or("").chars().count() + 1).unwrap_or(0) as f64)
+            Val::Num(
+                s.find(&t)
+                    .map(|i| s.get(..i).unwrap_or("").chars().count() + 1)
+                    .unwrap_or(0) as f64,
+            )
         }
         "split" => {
             let s = arg(it, 0);
@@ -69,14 +77,21 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
             Val::Num(n as f64)
         }
         "sub" | "gsub" => {
-            let Some(re_e) = args.first() else { return Val::Num(0.0) };
+            let Some(re_e) = args.first() else {
+                return Val::Num(0.0);
+            };
             let pat = it.pattern(re_e);
             let repl = arg(it, 1);
             let repl = it.str_of(&repl);
-            let target = args.get(2).cloned().unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
+            let target = args
+                .get(2)
+                .cloned()
+                .unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
             let cur = it.eval(&target);
             let cur = it.str_of(&cur);
-            let Some(re) = it.compiled(&pat) else { return Val::Num(0.0) };
+            let Some(re) = it.compiled(&pat) else {
+                return Val::Num(0.0);
+            };
             let (out, n) = substitute(&re, &cur, &repl, name == "gsub");
             if n > 0 {
                 it.store(&target, Val::Str(out));
@@ -91,7 +106,9 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
                 None => String::new(),
             };
             let t: Vec<char> = s.chars().collect();
-            let found = it.compiled(&pat).and_then(|re| re.find_at(&t, 0, &|_, _| true));
+            let found = it
+                .compiled(&pat)
+                .and_then(|re| re.find_at(&t, 0, &|_, _| true));
             let (st, len) = match found {
                 Some((a, b)) => ((a + 1) as f64, (b - a) as f64),
                 None => (0.0, -1.0),
@@ -108,7 +125,11 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
         "tolower" | "toupper" => {
             let v = arg(it, 0);
             let s = it.str_of(&v);
-            Val::Str(if name == "tolower" { s.to_lowercase() } else { s.to_uppercase() })
+            Val::Str(if name == "tolower" {
+                s.to_lowercase()
+            } else {
+                s.to_uppercase()
+            })
         }
         "int" => Val::Num(arg(it, 0).num().trunc()),
         "sqrt" => Val::Num(arg(it, 0).num().sqrt()),
@@ -122,13 +143,19 @@ pub(super) fn call(it: &mut Interp<'_, '_>, name: &str, args: &[Expr]) -> Val {
         }
         "rand" => Val::Num(it.next_rand()),
         "srand" => {
-            let s = if args.is_empty() { it.ctx.now.unix_timestamp() as f64 } else { arg(it, 0).num() };
+            let s = if args.is_empty() {
+                it.ctx.now.unix_timestamp() as f64
+            } else {
+                arg(it, 0).num()
+            };
             Val::Num(it.reseed(s))
         }
         "system" => {
             let v = arg(it, 0);
             let cmd = it.str_of(&v);
-            Val::Num(f64::from(crate::commands::xargs::run_line(it.ctx, &cmd, b"", "sh")))
+            Val::Num(f64::from(crate::commands::xargs::run_line(
+                it.ctx, &cmd, b"", "sh",
+            )))
         }
         "close" | "fflush" => {
             for a in 0..args.len() {

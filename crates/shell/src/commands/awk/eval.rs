@@ -680,7 +680,9 @@ impl<'a, 'b> Interp<'a, 'b> {
                 let rv = self.eval(r);
                 let v = if *op == "=" {
                     match rv {
-                        Val::Str(s) if s.len() > MAX_STR => Val::Str(s.chars().take(MAX_STR).collect()),
+                        Val::Str(s) if s.len() > MAX_STR => {
+                            Val::Str(s.chars().take(MAX_STR).collect())
+                        }
                         other => other,
                     }
                 } else {
@@ -792,11 +794,13 @@ impl<'a, 'b> Interp<'a, 'b> {
         let mut frame = HashMap::new();
         for (i, p) in params.iter().enumerate() {
             let cell = match args.get(i) {
-                Some(Expr::Var(n)) if self.is_array(n) => match self.locals.last().and_then(|f| f.get(n)) {
-                    Some(Cell::Alias(g)) => Cell::Alias(g.clone()),
-                    Some(Cell::Arr(a)) => Cell::Arr(a.clone()),
-                    _ => Cell::Alias(n.clone()),
-                },
+                Some(Expr::Var(n)) if self.is_array(n) => {
+                    match self.locals.last().and_then(|f| f.get(n)) {
+                        Some(Cell::Alias(g)) => Cell::Alias(g.clone()),
+                        Some(Cell::Arr(a)) => Cell::Arr(a.clone()),
+                        _ => Cell::Alias(n.clone()),
+                    }
+                }
                 Some(e) => Cell::Val(self.eval(e)),
                 None => Cell::Val(Val::Uninit),
             };

@@ -40,9 +40,9 @@ const KEYWORDS: &[&str] = &[
 ];
 
 const BUILTINS: &[&str] = &[
-    "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "sin", "cos",
-    "atan2", "exp", "log", "sqrt", "int", "rand", "srand", "tolower", "toupper", "system",
-    "close", "fflush",
+    "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "sin", "cos", "atan2",
+    "exp", "log", "sqrt", "int", "rand", "srand", "tolower", "toupper", "system", "close",
+    "fflush",
 ];
 
 const OPS: &[&str] = &[
@@ -148,7 +148,9 @@ pub(super) fn lex(src: &str) -> Result<Vec<(Tok, usize)>, String> {
                 i += 1;
                 out.push((Tok::Ere(v), line));
             }
-            c if c.is_ascii_digit() || (c == '.' && s.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && s.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let st = i;
                 if c == '0' && matches!(s.get(i + 1), Some('x' | 'X')) {
                     i += 2;
@@ -177,7 +179,10 @@ pub(super) fn lex(src: &str) -> Result<Vec<(Tok, usize)>, String> {
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let st = i;
-                while s.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                while s
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
                     i += 1;
                 }
                 let w: String = s.get(st..i).unwrap_or(&[]).iter().collect();
@@ -193,7 +198,11 @@ pub(super) fn lex(src: &str) -> Result<Vec<(Tok, usize)>, String> {
                 out.push((tok, line));
             }
             _ => {
-                let rest: String = s.get(i..(i + 3).min(s.len())).unwrap_or(&[]).iter().collect();
+                let rest: String = s
+                    .get(i..(i + 3).min(s.len()))
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect();
                 let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else {
                     return Err(format!("line {line}: syntax error at or near {c}"));
                 };

@@ -66,7 +66,10 @@ fn unescape(s: &str) -> String {
 
 fn is_assignment(s: &str) -> Option<(&str, &str)> {
     let (name, val) = s.split_once('=')?;
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     ok.then_some((name, val))
 }
@@ -109,11 +112,13 @@ fn run(ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
                     _ => {
                         let w = v.to_ascii_lowercase();
                         if w.starts_with('v') {
-                            ctx.stdout.write_str(super::help::version("awk").unwrap_or(""));
+                            ctx.stdout
+                                .write_str(super::help::version("awk").unwrap_or(""));
                             return 0;
                         }
                         if w.starts_with('u') || w.starts_with('h') {
-                            ctx.stdout.write_str(super::help::help("awk.usage").unwrap_or(""));
+                            ctx.stdout
+                                .write_str(super::help::help("awk.usage").unwrap_or(""));
                             return 0;
                         }
                     }
@@ -126,7 +131,8 @@ fn run(ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
     let mut rest: Vec<String> = args.get(i..).unwrap_or(&[]).to_vec();
     let src = if progfiles.is_empty() {
         if rest.is_empty() {
-            ctx.stderr.write_str(super::help::help("awk.usage").unwrap_or(""));
+            ctx.stderr
+                .write_str(super::help::help("awk.usage").unwrap_or(""));
             return 0;
         }
         rest.remove(0)
@@ -174,15 +180,24 @@ fn run(ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
                 Ok(d) => d,
                 Err(_) => {
                     it.run_end_output();
-                    let code = err(it.ctx, &format!("cannot open {f} (No such file or directory)"));
+                    let code = err(
+                        it.ctx,
+                        &format!("cannot open {f} (No such file or directory)"),
+                    );
                     return code;
                 }
             };
-            it.set_var("FILENAME", Val::Str(if f == "-" { String::new() } else { f.clone() }));
+            it.set_var(
+                "FILENAME",
+                Val::Str(if f == "-" { String::new() } else { f.clone() }),
+            );
             let text = String::from_utf8_lossy(&data).into_owned();
             let rs = it.var_str("RS");
             let records: Vec<&str> = if rs.is_empty() {
-                text.split("\n\n").map(|r| r.trim_matches('\n')).filter(|r| !r.is_empty()).collect()
+                text.split("\n\n")
+                    .map(|r| r.trim_matches('\n'))
+                    .filter(|r| !r.is_empty())
+                    .collect()
             } else {
                 let sep = rs.chars().next().unwrap_or('\n');
                 let mut v: Vec<&str> = text.split(sep).collect();
@@ -224,8 +239,17 @@ impl Interp<'_, '_> {
         let files = std::mem::take(&mut self.files);
         for (name, append, bytes) in files {
             let fctx = self.ctx.fs_ctx();
-            let how = if append { WriteMode::Append } else { WriteMode::Truncate };
-            if self.ctx.fs.write(self.ctx.cwd, &name, &bytes, how, 0o644, &fctx).is_err() {
+            let how = if append {
+                WriteMode::Append
+            } else {
+                WriteMode::Truncate
+            };
+            if self
+                .ctx
+                .fs
+                .write(self.ctx.cwd, &name, &bytes, how, 0o644, &fctx)
+                .is_err()
+            {
                 let msg = format!("cannot open \"{name}\" for output");
                 err(self.ctx, &msg);
             }

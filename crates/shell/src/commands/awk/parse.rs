@@ -105,7 +105,11 @@ pub(super) fn parse(toks: Vec<(Tok, usize)>) -> R<Program> {
 }
 
 fn parse_toks(toks: Vec<(Tok, usize)>) -> R<Program> {
-    let mut p = P { toks, i: 0, depth: 0 };
+    let mut p = P {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let mut prog = Program::default();
     loop {
         p.skip_terms();
@@ -217,7 +221,11 @@ impl P {
         if t == Tok::Eof {
             return format!("line {}: syntax error at or near end of file", self.line());
         }
-        format!("line {}: syntax error at or near {}", self.line(), t.shown())
+        format!(
+            "line {}: syntax error at or near {}",
+            self.line(),
+            t.shown()
+        )
     }
 
     fn expect(&mut self, op: &'static str) -> R<()> {
@@ -337,7 +345,13 @@ impl P {
                 let b = self.body()?;
                 self.skip_terms();
                 if self.next() != Tok::Kw("while") {
-                    return Err(self.err_tok(&self.toks.get(self.i - 1).map(|t| t.0.clone()).unwrap_or(Tok::Eof)));
+                    return Err(self.err_tok(
+                        &self
+                            .toks
+                            .get(self.i - 1)
+                            .map(|t| t.0.clone())
+                            .unwrap_or(Tok::Eof),
+                    ));
                 }
                 self.expect("(")?;
                 let c = self.expr(false)?;
@@ -357,17 +371,34 @@ impl P {
                     self.i += 4;
                     return Ok(Stmt::ForIn(v, a, Box::new(self.body()?)));
                 }
-                let init = if self.peek() == &Tok::Op(";") { None } else { Some(self.expr(false)?) };
+                let init = if self.peek() == &Tok::Op(";") {
+                    None
+                } else {
+                    Some(self.expr(false)?)
+                };
                 self.expect(";")?;
                 self.skip_nl();
-                let cond = if self.peek() == &Tok::Op(";") { None } else { Some(self.expr(false)?) };
+                let cond = if self.peek() == &Tok::Op(";") {
+                    None
+                } else {
+                    Some(self.expr(false)?)
+                };
                 self.expect(";")?;
                 self.skip_nl();
-                let step = if self.peek() == &Tok::Op(")") { None } else { Some(self.expr(false)?) };
+                let step = if self.peek() == &Tok::Op(")") {
+                    None
+                } else {
+                    Some(self.expr(false)?)
+                };
                 self.expect(")")?;
                 if self.peek() == &Tok::Op(";") {
                     self.i += 1;
-                    return Ok(Stmt::For(init, cond, step, Box::new(Stmt::Block(Vec::new()))));
+                    return Ok(Stmt::For(
+                        init,
+                        cond,
+                        step,
+                        Box::new(Stmt::Block(Vec::new())),
+                    ));
                 }
                 return Ok(Stmt::For(init, cond, step, Box::new(self.body()?)));
             }
@@ -389,12 +420,22 @@ impl P {
                     Tok::Op(";" | "}") | Tok::Newline | Tok::Eof => None,
                     _ => Some(self.expr(false)?),
                 };
-                if k == "exit" { Stmt::Exit(e) } else { Stmt::Return(e) }
+                if k == "exit" {
+                    Stmt::Exit(e)
+                } else {
+                    Stmt::Return(e)
+                }
             }
             Tok::Kw("delete") => {
                 self.i += 1;
                 let Tok::Name(a) = self.next() else {
-                    return Err(self.err_tok(&self.toks.get(self.i - 1).map(|t| t.0.clone()).unwrap_or(Tok::Eof)));
+                    return Err(self.err_tok(
+                        &self
+                            .toks
+                            .get(self.i - 1)
+                            .map(|t| t.0.clone())
+                            .unwrap_or(Tok::Eof),
+                    ));
                 };
                 if self.peek() == &Tok::Op("[") {
                     self.i += 1;
@@ -459,7 +500,10 @@ impl P {
     fn expr(&mut self, no_gt: bool) -> R<Expr> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(format!("line {}: expression too deeply nested", self.line()));
+            return Err(format!(
+                "line {}: expression too deeply nested",
+                self.line()
+            ));
         }
         let r = self.ternary(no_gt);
         self.depth -= 1;
@@ -478,7 +522,9 @@ impl P {
             let b = self.expr(no_gt)?;
             return Ok(Expr::Cond(Box::new(c), Box::new(a), Box::new(b)));
         }
-        if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) = self.peek().clone() {
+        if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) =
+            self.peek().clone()
+        {
             if matches!(c, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
                 self.i += 1;
                 let r = self.expr(no_gt)?;
@@ -516,7 +562,13 @@ impl P {
         while self.peek() == &Tok::Kw("in") {
             self.i += 1;
             let Tok::Name(a) = self.next() else {
-                return Err(self.err_tok(&self.toks.get(self.i - 1).map(|t| t.0.clone()).unwrap_or(Tok::Eof)));
+                return Err(self.err_tok(
+                    &self
+                        .toks
+                        .get(self.i - 1)
+                        .map(|t| t.0.clone())
+                        .unwrap_or(Tok::Eof),
+                ));
             };
             let keys = match l {
                 Expr::Group(v) => v,
@@ -553,8 +605,16 @@ impl P {
     fn starts_operand(&self) -> bool {
         matches!(
             self.peek(),
-            Tok::Num(_) | Tok::Str(_) | Tok::Ere(_) | Tok::Name(_) | Tok::FuncName(_) | Tok::Builtin(_)
-        ) || matches!(self.peek(), Tok::Op("$" | "(" | "!" | "++" | "--" | "-" | "+"))
+            Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::Ere(_)
+                | Tok::Name(_)
+                | Tok::FuncName(_)
+                | Tok::Builtin(_)
+        ) || matches!(
+            self.peek(),
+            Tok::Op("$" | "(" | "!" | "++" | "--" | "-" | "+")
+        )
     }
 
     fn concat(&mut self, no_gt: bool) -> R<Expr> {
@@ -676,7 +736,9 @@ impl P {
                 self.skip_nl();
                 self.expect(")")?;
                 if v.len() == 1 {
-                    v.pop().map(|e| Expr::Group(vec![e])).unwrap_or(Expr::Num(0.0))
+                    v.pop()
+                        .map(|e| Expr::Group(vec![e]))
+                        .unwrap_or(Expr::Num(0.0))
                 } else {
                     Expr::Group(v)
                 }
@@ -693,14 +755,22 @@ impl P {
             }
             Tok::FuncName(n) => {
                 self.expect("(")?;
-                let args = if self.peek() == &Tok::Op(")") { Vec::new() } else { self.expr_list(false)? };
+                let args = if self.peek() == &Tok::Op(")") {
+                    Vec::new()
+                } else {
+                    self.expr_list(false)?
+                };
                 self.expect(")")?;
                 Expr::Call(n, args)
             }
             Tok::Builtin(n) => {
                 if self.peek() == &Tok::Op("(") {
                     self.i += 1;
-                    let args = if self.peek() == &Tok::Op(")") { Vec::new() } else { self.expr_list(false)? };
+                    let args = if self.peek() == &Tok::Op(")") {
+                        Vec::new()
+                    } else {
+                        self.expr_list(false)?
+                    };
                     self.expect(")")?;
                     Expr::Builtin(n, args)
                 } else if n == "length" {

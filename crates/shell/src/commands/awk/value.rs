@@ -110,7 +110,11 @@ pub(super) fn str_to_num(s: &str) -> f64 {
     if i == st || (i == st + 1 && b.get(st) == Some(&b'.')) {
         let rest = t.get(st..).unwrap_or("").to_ascii_lowercase();
         if rest.starts_with("inf") {
-            return if neg { f64::NEG_INFINITY } else { f64::INFINITY };
+            return if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
         }
         if rest.starts_with("nan") {
             return f64::NAN;
@@ -191,7 +195,8 @@ pub(super) fn sprintf(fmt: &str, args: &[Val], convfmt: &str) -> String {
         }
         let st = i;
         i += 1;
-        let (mut left, mut zero, mut plus, mut space, mut alt) = (false, false, false, false, false);
+        let (mut left, mut zero, mut plus, mut space, mut alt) =
+            (false, false, false, false, false);
         while let Some(&fl) = f.get(i) {
             match fl {
                 '-' => left = true,
@@ -249,8 +254,15 @@ pub(super) fn sprintf(fmt: &str, args: &[Val], convfmt: &str) -> String {
             'c' => {
                 let v = next(&mut ai).unwrap_or_default();
                 body = match v {
-                    Val::Num(n) => char::from_u32(n as u32 & 0xff).map(String::from).unwrap_or_default(),
-                    other => other.str(convfmt).chars().next().map(String::from).unwrap_or_default(),
+                    Val::Num(n) => char::from_u32(n as u32 & 0xff)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                    other => other
+                        .str(convfmt)
+                        .chars()
+                        .next()
+                        .map(String::from)
+                        .unwrap_or_default(),
                 };
             }
             's' => {
@@ -263,7 +275,11 @@ pub(super) fn sprintf(fmt: &str, args: &[Val], convfmt: &str) -> String {
             'd' | 'i' | 'o' | 'x' | 'X' | 'u' => {
                 numeric = true;
                 let n = next(&mut ai).map(|v| v.num()).unwrap_or(0.0);
-                let n = if n.is_nan() { 0 } else { n.trunc().clamp(-9.2e18, 9.2e18) as i64 };
+                let n = if n.is_nan() {
+                    0
+                } else {
+                    n.trunc().clamp(-9.2e18, 9.2e18) as i64
+                };
                 let mag = n.unsigned_abs();
                 let mut digits = match conv {
                     'o' => format!("{mag:o}"),

@@ -68,7 +68,9 @@ impl<'p> Run<'p> {
     }
 
     fn cur_nl(&self) -> bool {
-        self.lines.get(self.next.wrapping_sub(1)).is_none_or(|l| l.1)
+        self.lines
+            .get(self.next.wrapping_sub(1))
+            .is_none_or(|l| l.1)
     }
 
     fn is_last(&self) -> bool {
@@ -173,7 +175,12 @@ impl<'p> Run<'p> {
     }
 
     /// Runs over the inputs; `Some(code)` when a `q`/`Q` ended it.
-    pub(super) fn go(&mut self, ctx: &mut CmdCtx<'_>, inputs: &[(String, Vec<u8>)], out: &mut Vec<u8>) -> Option<i32> {
+    pub(super) fn go(
+        &mut self,
+        ctx: &mut CmdCtx<'_>,
+        inputs: &[(String, Vec<u8>)],
+        out: &mut Vec<u8>,
+    ) -> Option<i32> {
         for (_, data) in inputs {
             let mut parts: Vec<&[u8]> = data.split(|&b| b == self.sep).collect();
             let ends_nl = data.last() == Some(&self.sep);
@@ -182,7 +189,10 @@ impl<'p> Run<'p> {
             }
             let n = parts.len();
             for (i, p) in parts.into_iter().enumerate() {
-                self.lines.push((String::from_utf8_lossy(p).into_owned(), i + 1 < n || ends_nl));
+                self.lines.push((
+                    String::from_utf8_lossy(p).into_owned(),
+                    i + 1 < n || ends_nl,
+                ));
             }
         }
         let mut code = None;
@@ -218,7 +228,9 @@ impl<'p> Run<'p> {
                             self.ps = self
                                 .ps
                                 .chars()
-                                .map(|c| map.iter().find(|(a, _)| *a == c).map(|p| p.1).unwrap_or(c))
+                                .map(|c| {
+                                    map.iter().find(|(a, _)| *a == c).map(|p| p.1).unwrap_or(c)
+                                })
                                 .collect();
                         }
                         Kind::Text('a', t) => self.append.push(t.clone()),
@@ -227,7 +239,8 @@ impl<'p> Run<'p> {
                             self.emit(out, &t, true);
                         }
                         Kind::Text(_, t) => {
-                            let in_range = cmd.a2.is_some() && self.active.get(pc - 1).copied().flatten().is_some();
+                            let in_range = cmd.a2.is_some()
+                                && self.active.get(pc - 1).copied().flatten().is_some();
                             if !in_range || cmd.neg {
                                 let t = t.clone();
                                 self.emit(out, &t, true);
@@ -253,11 +266,9 @@ impl<'p> Run<'p> {
                             if jump {
                                 if label.is_empty() {
                                     pc = self.prog.len();
-                                } else if let Some(p) = self
-                                    .prog
-                                    .iter()
-                                    .position(|d| matches!(d.kind, Kind::Label) && d.label == *label)
-                                {
+                                } else if let Some(p) = self.prog.iter().position(|d| {
+                                    matches!(d.kind, Kind::Label) && d.label == *label
+                                }) {
                                     pc = p;
                                 }
                             }
@@ -277,20 +288,18 @@ impl<'p> Run<'p> {
                                 self.flush_append(ctx, out);
                                 continue 'cycle;
                             }
-                            'D' => {
-                                match self.ps.find('\n') {
-                                    None => {
-                                        self.flush_append(ctx, out);
-                                        continue 'cycle;
-                                    }
-                                    Some(k) => {
-                                        self.ps = self.ps.get(k + 1..).unwrap_or("").to_string();
-                                        restart_without_read = true;
-                                        autoprint = false;
-                                        break;
-                                    }
+                            'D' => match self.ps.find('\n') {
+                                None => {
+                                    self.flush_append(ctx, out);
+                                    continue 'cycle;
                                 }
-                            }
+                                Some(k) => {
+                                    self.ps = self.ps.get(k + 1..).unwrap_or("").to_string();
+                                    restart_without_read = true;
+                                    autoprint = false;
+                                    break;
+                                }
+                            },
                             'g' => self.ps = self.hold.clone(),
                             'G' => {
                                 if self.ps.len() + self.hold.len() < MAX_SPACE {
@@ -384,7 +393,14 @@ impl<'p> Run<'p> {
     fn finish_writes(&mut self, ctx: &mut CmdCtx<'_>) {
         for (f, data) in std::mem::take(&mut self.writes) {
             let fctx = ctx.fs_ctx();
-            if let Err(e) = ctx.fs.write(ctx.cwd, &f, &data, miragepot_vfs::WriteMode::Truncate, 0o644, &fctx) {
+            if let Err(e) = ctx.fs.write(
+                ctx.cwd,
+                &f,
+                &data,
+                miragepot_vfs::WriteMode::Truncate,
+                0o644,
+                &fctx,
+            ) {
                 ctx.error("sed", &format!("couldn't open file {f}: {e}"));
             }
         }
@@ -408,8 +424,12 @@ impl<'p> Run<'p> {
         let mut did = false;
         let mut last_end: Option<usize> = None;
         while pos <= t.len() {
-            let Some(caps) = re.captures_at(&t, pos) else { break };
-            let Some(Some((a, b))) = caps.first().copied() else { break };
+            let Some(caps) = re.captures_at(&t, pos) else {
+                break;
+            };
+            let Some(Some((a, b))) = caps.first().copied() else {
+                break;
+            };
             res.extend(t.get(pos..a).unwrap_or(&[]).iter());
             if a == b && last_end == Some(a) {
                 if let Some(c) = t.get(a) {

@@ -96,14 +96,19 @@ impl Command for Sed {
         let mut prog = Vec::new();
         for (n, s) in scripts.iter().enumerate() {
             if let Err((ch, msg)) = parse::parse(s, ere, &mut prog) {
-                ctx.error("sed", &format!("-e expression #{}, char {ch}: {msg}", n + 1));
+                ctx.error(
+                    "sed",
+                    &format!("-e expression #{}, char {ch}: {msg}", n + 1),
+                );
                 return 1;
             }
         }
         for c in &prog {
             if let parse::Kind::Branch(_, l) = &c.kind
                 && !l.is_empty()
-                && !prog.iter().any(|d| matches!(d.kind, parse::Kind::Label) && d.label == *l)
+                && !prog
+                    .iter()
+                    .any(|d| matches!(d.kind, parse::Kind::Label) && d.label == *l)
             {
                 ctx.error("sed", &format!("can't find label for jump to `{l}'"));
                 return 4;
@@ -147,15 +152,31 @@ impl Command for Sed {
                         let base = f.rsplit('/').next().unwrap_or(f);
                         let b = suffix.replace('*', base);
                         match f.rfind('/') {
-                            Some(k) if !b.contains('/') => format!("{}/{b}", f.get(..k).unwrap_or("")),
+                            Some(k) if !b.contains('/') => {
+                                format!("{}/{b}", f.get(..k).unwrap_or(""))
+                            }
                             _ => b,
                         }
                     } else {
                         format!("{f}{suffix}")
                     };
-                    let _ = ctx.fs.write(ctx.cwd, &bak, &data, WriteMode::Truncate, meta.mode & 0o7777, &fctx);
+                    let _ = ctx.fs.write(
+                        ctx.cwd,
+                        &bak,
+                        &data,
+                        WriteMode::Truncate,
+                        meta.mode & 0o7777,
+                        &fctx,
+                    );
                 }
-                if let Err(e) = ctx.fs.write(ctx.cwd, f, &out, WriteMode::Truncate, meta.mode & 0o7777, &fctx) {
+                if let Err(e) = ctx.fs.write(
+                    ctx.cwd,
+                    f,
+                    &out,
+                    WriteMode::Truncate,
+                    meta.mode & 0o7777,
+                    &fctx,
+                ) {
                     ctx.error("sed", &format!("couldn't open temporary file {f}: {e}"));
                     status = 4;
                 }
@@ -165,7 +186,11 @@ impl Command for Sed {
             }
             return status;
         }
-        let files = if ops.is_empty() { vec!["-".to_string()] } else { ops };
+        let files = if ops.is_empty() {
+            vec!["-".to_string()]
+        } else {
+            ops
+        };
         let mut inputs = Vec::new();
         let mut status = 0;
         for f in &files {
@@ -210,7 +235,10 @@ fn bad_usage(ctx: &mut CmdCtx<'_>, e: &super::util::Bad) -> i32 {
                 ctx.error("sed", m);
             }
             let text = super::help::help("sed").unwrap_or("");
-            ctx.stderr.write_str(text.strip_suffix("E-mail bug reports to: <bug-sed@gnu.org>.\n").unwrap_or(text));
+            ctx.stderr.write_str(
+                text.strip_suffix("E-mail bug reports to: <bug-sed@gnu.org>.\n")
+                    .unwrap_or(text),
+            );
             1
         }
         other => usage(ctx, "sed", other, 1),

@@ -323,7 +323,9 @@ impl P<'_> {
         s.re = self.regex(&pat, icase)?;
         let groups = s.re.as_ref().map(|r| r.groups()).unwrap_or(9);
         if max_ref > groups {
-            return self.err(&format!("invalid reference \\{max_ref} on `s' command's RHS"));
+            return self.err(&format!(
+                "invalid reference \\{max_ref} on `s' command's RHS"
+            ));
         }
         Ok(Kind::S(Box::new(s)))
     }
@@ -332,11 +334,13 @@ impl P<'_> {
         let Some(delim) = self.get() else {
             return self.err("unterminated `y' command");
         };
-        let (Some(a), Some(b)) = (self.delimited(delim, false), self.delimited(delim, false)) else {
+        let (Some(a), Some(b)) = (self.delimited(delim, false), self.delimited(delim, false))
+        else {
             return self.err("unterminated `y' command");
         };
         let unesc = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
-        let (a, b): (Vec<char>, Vec<char>) = (unesc(&a).chars().collect(), unesc(&b).chars().collect());
+        let (a, b): (Vec<char>, Vec<char>) =
+            (unesc(&a).chars().collect(), unesc(&b).chars().collect());
         if a.len() != b.len() {
             return self.err("strings for `y' command are different lengths");
         }
@@ -347,7 +351,11 @@ impl P<'_> {
 /// Parses one script; the error is `(char, message)`.
 pub(super) fn parse(src: &str, ere: bool, out: &mut Vec<Cmd>) -> R<()> {
     let chars: Vec<char> = src.chars().collect();
-    let mut p = P { s: &chars, i: 0, ere };
+    let mut p = P {
+        s: &chars,
+        i: 0,
+        ere,
+    };
     let mut open: Vec<usize> = Vec::new();
     loop {
         while matches!(p.peek(), Some(' ' | '\t' | '\n' | ';')) {
@@ -404,7 +412,11 @@ pub(super) fn parse(src: &str, ere: bool, out: &mut Vec<Cmd>) -> R<()> {
                     return p.err("unexpected `}'");
                 };
                 let end = out.len() + 1;
-                if let Some(Cmd { kind: Kind::Block(e), .. }) = out.get_mut(start) {
+                if let Some(Cmd {
+                    kind: Kind::Block(e),
+                    ..
+                }) = out.get_mut(start)
+                {
                     *e = end;
                 }
                 Kind::EndBlock
@@ -430,12 +442,17 @@ pub(super) fn parse(src: &str, ere: bool, out: &mut Vec<Cmd>) -> R<()> {
             'b' | 't' | 'T' => Kind::Branch(c, p.label()),
             'r' | 'R' => Kind::Read(p.filename()),
             'w' | 'W' => Kind::Write(p.filename()),
-            '=' | 'd' | 'D' | 'g' | 'G' | 'h' | 'H' | 'l' | 'n' | 'N' | 'p' | 'P' | 'x' | 'z' | 'F' => {
-                Kind::Simple(c)
-            }
+            '=' | 'd' | 'D' | 'g' | 'G' | 'h' | 'H' | 'l' | 'n' | 'N' | 'p' | 'P' | 'x' | 'z'
+            | 'F' => Kind::Simple(c),
             other => return p.err(&format!("unknown command: `{other}'")),
         };
-        out.push(Cmd { a1, a2, neg, kind, label });
+        out.push(Cmd {
+            a1,
+            a2,
+            neg,
+            kind,
+            label,
+        });
         if out.len() > 10_000 {
             return p.err("script too long");
         }
