@@ -394,6 +394,7 @@ mod tests {
         let r = run("xargs", &["-t", "echo"], "/", b"a\n");
         assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a\n", "echo a\n"));
         let r = run("xargs", &["nosuchcmd"], "/", b"a\n");
+        assert!(r.notes.is_empty() && r.sys.killed.is_empty());
         assert_eq!(
             (r.stderr.as_str(), r.code),
             ("xargs: nosuchcmd: No such file or directory\n", 127)

@@ -390,10 +390,7 @@ impl<'a, 'b> Interp<'a, 'b> {
             let hit = match pat {
                 Pattern::Begin | Pattern::End => continue,
                 Pattern::All => true,
-                Pattern::Expr(e) => {
-                    let v = self.cond(e);
-                    v
-                }
+                Pattern::Expr(e) => self.cond(e),
                 Pattern::Range(a, b) => {
                     let on = self.range_on.get(idx).copied().unwrap_or(false);
                     if on {

@@ -524,13 +524,12 @@ impl P {
         }
         if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) =
             self.peek().clone()
+            && matches!(c, Expr::Var(_) | Expr::Field(_) | Expr::Index(..))
         {
-            if matches!(c, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
-                self.i += 1;
-                let r = self.expr(no_gt)?;
-                let op = if op == "**=" { "^=" } else { op };
-                return Ok(Expr::Assign(op, Box::new(c), Box::new(r)));
-            }
+            self.i += 1;
+            let r = self.expr(no_gt)?;
+            let op = if op == "**=" { "^=" } else { op };
+            return Ok(Expr::Assign(op, Box::new(c), Box::new(r)));
         }
         Ok(c)
     }
@@ -690,17 +689,14 @@ impl P {
     }
 
     fn postfix(&mut self) -> R<Expr> {
-        match self.peek() {
-            Tok::Op(op @ ("++" | "--")) => {
-                let d = if *op == "++" { 1.0 } else { -1.0 };
-                self.i += 1;
-                let e = self.postfix()?;
-                if !matches!(e, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
-                    return Err(self.err_here());
-                }
-                return Ok(Expr::Incr(true, d, Box::new(e)));
+        if let Tok::Op(op @ ("++" | "--")) = self.peek() {
+            let d = if *op == "++" { 1.0 } else { -1.0 };
+            self.i += 1;
+            let e = self.postfix()?;
+            if !matches!(e, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
+                return Err(self.err_here());
             }
-            _ => {}
+            return Ok(Expr::Incr(true, d, Box::new(e)));
         }
         let e = self.primary()?;
         if matches!(e, Expr::Var(_) | Expr::Field(_) | Expr::Index(..))

@@ -4,7 +4,7 @@
 use crate::commands::printf::fmt_float;
 
 /// A value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(super) enum Val {
     Num(f64),
     Str(String),
@@ -12,13 +12,8 @@ pub(super) enum Val {
     /// looks like one.
     StrNum(String),
     /// A variable never assigned: both "" and 0.
+    #[default]
     Uninit,
-}
-
-impl Default for Val {
-    fn default() -> Self {
-        Val::Uninit
-    }
 }
 
 impl Val {
@@ -316,7 +311,7 @@ pub(super) fn sprintf(fmt: &str, args: &[Val], convfmt: &str) -> String {
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 numeric = true;
                 let n = next(&mut ai).map(|v| v.num()).unwrap_or(0.0);
-                if n.is_sign_negative() && !(n == 0.0 && !n.is_sign_negative()) && n != 0.0 {
+                if n < 0.0 {
                     sign = "-".into();
                 } else if plus {
                     sign = "+".into();

@@ -109,7 +109,7 @@ impl<'p> Run<'p> {
                 if *s == 0 {
                     self.lineno == *f
                 } else {
-                    self.lineno >= *f && (self.lineno - f) % s == 0
+                    self.lineno >= *f && (self.lineno - f).is_multiple_of(*s)
                 }
             }
             Addr::Re(re) => {
@@ -142,7 +142,7 @@ impl<'p> Run<'p> {
                     let end = match a2 {
                         Addr::Line(n) => self.lineno >= *n,
                         Addr::Plus(n) => self.lineno >= start + n,
-                        Addr::Mult(m) => *m == 0 || self.lineno % m == 0,
+                        Addr::Mult(m) => *m == 0 || self.lineno.is_multiple_of(*m),
                         other => self.matches(other),
                     };
                     if end {
@@ -153,7 +153,7 @@ impl<'p> Run<'p> {
                     let ends_now = match a2 {
                         Addr::Line(n) => *n <= self.lineno,
                         Addr::Plus(n) => *n == 0,
-                        Addr::Mult(m) => *m == 0 || self.lineno % m == 0,
+                        Addr::Mult(m) => *m == 0 || self.lineno.is_multiple_of(*m),
                         _ => false,
                     };
                     if !ends_now {
@@ -301,20 +301,16 @@ impl<'p> Run<'p> {
                                 }
                             },
                             'g' => self.ps = self.hold.clone(),
-                            'G' => {
-                                if self.ps.len() + self.hold.len() < MAX_SPACE {
-                                    self.ps.push('\n');
-                                    let h = self.hold.clone();
-                                    self.ps.push_str(&h);
-                                }
+                            'G' if self.ps.len() + self.hold.len() < MAX_SPACE => {
+                                self.ps.push('\n');
+                                let h = self.hold.clone();
+                                self.ps.push_str(&h);
                             }
                             'h' => self.hold = self.ps.clone(),
-                            'H' => {
-                                if self.ps.len() + self.hold.len() < MAX_SPACE {
-                                    self.hold.push('\n');
-                                    let p = self.ps.clone();
-                                    self.hold.push_str(&p);
-                                }
+                            'H' if self.ps.len() + self.hold.len() < MAX_SPACE => {
+                                self.hold.push('\n');
+                                let p = self.ps.clone();
+                                self.hold.push_str(&p);
                             }
                             'x' => std::mem::swap(&mut self.ps, &mut self.hold),
                             'z' => self.ps.clear(),

@@ -194,7 +194,7 @@ impl P<'_> {
                 one_liner = false;
             }
         } else if self.peek().is_none() {
-            return self.err(&format!("expected \\ after `a', `c' or `i'"));
+            return self.err("expected \\ after `a', `c' or `i'");
         }
         let _ = c;
         let mut out = String::new();
