@@ -100,6 +100,16 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "wget" => include_str!("help/wget.help"),
         "curl" => include_str!("help/curl.help"),
         "scp.usage" => include_str!("help/scp.usage"),
+        "awk.usage" => include_str!("help/awk.usage"),
+        "cal.usage" => include_str!("help/cal.usage"),
+        "sed" => include_str!("help/sed.help"),
+        "xargs" => include_str!("help/xargs.help"),
+        "od" => include_str!("help/od.help"),
+        "hexdump" => include_str!("help/hexdump.help"),
+        "strings" => include_str!("help/strings.help"),
+        "dd" => include_str!("help/dd.help"),
+        "file" => include_str!("help/file.help"),
+        "file.usage" => include_str!("help/file.usage"),
         _ => return None,
     })
 }
@@ -186,6 +196,14 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "locale" => include_str!("help/locale.version"),
         "wget" => include_str!("help/wget.version"),
         "curl" => include_str!("help/curl.version"),
+        "awk" => include_str!("help/awk.version"),
+        "sed" => include_str!("help/sed.version"),
+        "xargs" => include_str!("help/xargs.version"),
+        "od" => include_str!("help/od.version"),
+        "hexdump" => include_str!("help/hexdump.version"),
+        "strings" => include_str!("help/strings.version"),
+        "dd" => include_str!("help/dd.version"),
+        "file" => include_str!("help/file.version"),
         _ => return None,
     })
 }

@@ -26,8 +26,10 @@ use crate::persona::{Persona, User};
 pub use state::SysState;
 
 mod arch;
+mod awk;
 mod base64;
 mod basename;
+mod cal;
 mod cat;
 mod chmod;
 mod chown;
@@ -36,6 +38,7 @@ mod cp;
 mod curl;
 mod cut;
 mod date;
+mod dd;
 mod df;
 mod dirname;
 mod dmesg;
@@ -45,6 +48,7 @@ mod du;
 mod echo;
 mod env;
 mod falsecmd;
+mod file;
 mod find;
 mod free;
 mod getconf;
@@ -53,6 +57,7 @@ mod groups;
 mod hashsum;
 mod head;
 mod help;
+mod hexdump;
 mod hostname;
 mod hwinfo;
 mod id;
@@ -74,6 +79,7 @@ mod nettools;
 mod nc;
 mod nproc;
 mod ping;
+mod od;
 mod printenv;
 mod printf;
 mod ps;
@@ -84,6 +90,7 @@ mod regex;
 mod rm;
 mod rmdir;
 mod scp;
+mod sed;
 mod seq;
 mod sha1sum;
 mod sha256sum;
@@ -96,6 +103,7 @@ pub(crate) mod sysmodel;
 mod systemctl;
 #[cfg(test)]
 pub(crate) mod sysinfo_test;
+mod strings;
 mod tail;
 mod tee;
 mod top;
@@ -115,6 +123,7 @@ mod wget;
 mod which;
 mod who;
 mod whoami;
+mod xargs;
 mod yes;
 pub(crate) use help::{help as help_text, version as version_text};
 pub(crate) use sysmodel::{
@@ -362,6 +371,15 @@ pub const COMMANDS: &[&dyn Command] = &[
     &nc::Nc,
     &ping::Ping,
     &scp::Scp,
+    &awk::Awk,
+    &xargs::Xargs,
+    &sed::Sed,
+    &dd::Dd,
+    &file::File,
+    &od::Od,
+    &hexdump::Hexdump,
+    &strings::Strings,
+    &cal::Cal,
 ];
 
 /// Finds a command by the name it is invoked with.
@@ -550,6 +568,15 @@ mod tests {
         ("nc", [("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- 'Y'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1), ("", "nc: invalid option -- '-'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]", 1)]),
         ("ping", [("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- '-'\n", 2), ("", "ping: invalid option -- 'Y'\n", 2), ("", "ping: invalid option -- '-'\n", 2)]),
         ("scp", [("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- Y\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1), ("", "scp: unknown option -- -\r\nusage: scp [-346ABCOpqRrsTv] [-c cipher] [-D sftp_server_path] [-F ssh_config]", 1)]),
+        ("awk", [("", "mawk: not an option: --help\n", 2), ("", "mawk: not an option: --version\n", 2), ("", "mawk: not an option: -Y\n", 2), ("", "mawk: not an option: --bogus-option\n", 2)]),
+        ("xargs", [("Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nRun COMMAND with arguments INITIAL-ARGS and more arguments read from input.", "", 0), ("xargs (GNU findutils) 4.9.0\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "xargs: invalid option -- 'Y'\nTry 'xargs --help' for more information.", 1), ("", "xargs: unrecognized option '--bogus-option'\nTry 'xargs --help' for more information.", 1)]),
+        ("sed", [("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n", "", 0), ("sed (GNU sed) 4.9\nPackaged by Debian", "", 0), ("", "sed: invalid option -- 'Y'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1), ("", "sed: unrecognized option '--bogus-option'\nUsage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...", 1)]),
+        ("dd", [("Usage: dd [OPERAND]...\n  or:  dd OPTION", "", 0), ("dd (coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "dd: invalid option -- 'Y'\nTry 'dd --help' for more information.", 1), ("", "dd: unrecognized option '--bogus-option'\nTry 'dd --help' for more information.", 1)]),
+        ("file", [("Usage: file [OPTION...] [FILE...]\nDetermine type of FILEs.", "", 0), ("file-5.44\nmagic file from /etc/magic:/usr/share/misc/magic", "", 0), ("", "file: invalid option -- 'Y'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1), ("", "file: unrecognized option '--bogus-option'\nUsage: file [-bcCdEhikLlNnprsSvzZ0] [--apple] [--extension] [--mime-encoding]", 1)]),
+        ("od", [("Usage: od [OPTION]... [FILE]...\n  or:  od [-abcdfilosx]... [FILE] [[+]OFFSET[.][b]]", "", 0), ("od (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "od: invalid option -- 'Y'\nTry 'od --help' for more information.", 1), ("", "od: unrecognized option '--bogus-option'\nTry 'od --help' for more information.", 1)]),
+        ("hexdump", [("\nUsage:", "", 0), ("hexdump from util-linux 2.38.1\n", "", 0), ("", "hexdump: invalid option -- 'Y'\nTry 'hexdump --help' for more information.", 1), ("", "hexdump: unrecognized option '--bogus-option'\nTry 'hexdump --help' for more information.", 1)]),
+        ("strings", [("Usage: strings [option(s)] [file(s)]\n Display printable strings in [file(s)] (stdin by default)", "", 0), ("GNU strings (GNU Binutils for Debian) 2.40\nCopyright (C) 2023 Free Software Foundation, Inc.", "", 0), ("", "strings: invalid option -- 'Y'\nUsage: strings [option(s)] [file(s)]", 1), ("", "strings: unrecognized option '--bogus-option'\nUsage: strings [option(s)] [file(s)]", 1)]),
+        ("cal", [("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- 'Y'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64)]),
     ];
 
     /// Runs a command on a fresh filesystem of `persona` (building the persona is the slow part).

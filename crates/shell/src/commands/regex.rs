@@ -428,6 +428,45 @@ impl Regex {
         count >= min && self.seq(t, rest, i, st, k)
     }
 
+    /// The first match in `t` at or after `from` with its capture groups: entry 0 is the
+    /// whole match, entry `n` group `n` (`None` when it did not take part).
+    pub(crate) fn captures_at(
+        &self,
+        t: &[char],
+        from: usize,
+    ) -> Option<Vec<Option<(usize, usize)>>> {
+        let mut st = St {
+            caps: vec![None; self.groups + 1],
+            steps: 0,
+        };
+        for start in from..=t.len() {
+            let mut found = None;
+            for alt in &self.alts {
+                let ok = self.seq(t, alt, start, &mut st, &mut |end, st: &mut St| {
+                    let mut caps = st.caps.clone();
+                    if let Some(c0) = caps.first_mut() {
+                        *c0 = Some((start, end));
+                    }
+                    found = Some(caps);
+                    true
+                });
+                if ok {
+                    return found;
+                }
+                st.caps.iter_mut().for_each(|c| *c = None);
+            }
+            if st.steps > STEP_LIMIT {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Number of capture groups.
+    pub(crate) fn groups(&self) -> usize {
+        self.groups
+    }
+
     /// The first match in `t` at or after `from`, as a char range; `accept` may reject a
     /// candidate (for `-w`/`-x`), which makes the search backtrack.
     pub(crate) fn find_at(
