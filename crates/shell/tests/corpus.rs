@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use miragepot_shell::{Observation, Persona, Shell, ShellLimits};
 
+#[path = "corpus/load.rs"]
 mod load;
 
 use load::{Session, load};
@@ -154,12 +155,16 @@ fn corpus_runs_clean_and_every_missing_name_is_documented() {
 
     let started = Instant::now();
     let mut tally = Tally::default();
+    let mut slowest: Vec<(Duration, usize)> = Vec::new();
     for (i, s) in sessions.iter().enumerate() {
         if let Ok(mut c) = current.lock() {
             *c = format!("#{i}: {:?}", s.commands);
         }
+        let t = Instant::now();
         run_session(&persona, s, i as u64, &mut tally, &beat);
+        slowest.push((t.elapsed(), i));
     }
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
     let elapsed = started.elapsed();
     eprintln!(
         "corpus: {} sessions, {} lines in {:.1?} ({:.0} lines/s), peak overlay {} bytes",
@@ -203,6 +208,13 @@ fn corpus_runs_clean_and_every_missing_name_is_documented() {
         for ((name, installed), n) in all {
             let how = if *installed { "installed" } else { "missing" };
             eprintln!("{n:>7}  {how:<9}  {name}");
+        }
+        for (d, i) in slowest.iter().take(15) {
+            let cmds: String = format!("{:?}", sessions[*i].commands)
+                .chars()
+                .take(300)
+                .collect();
+            eprintln!("slow {d:>10.2?}  #{i}  {cmds}");
         }
     }
     assert!(
