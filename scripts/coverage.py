@@ -118,6 +118,11 @@ def absent():
     return set("\n".join(items).split("`")[1::2])
 
 
+# Programs the interpreter runs itself because they run another command.
+INTERP_PROGRAMS = {"sudo", "su", "nohup", "timeout"}
+# Programs that are shell scripts shipped with the persona.
+SCRIPTS = {"fgrep", "egrep"}
+
 NOTES = {
     "busybox": "not installed on Debian 12: `/bin/busybox X` gives `No such file or directory`",
     "sh": "dash, as on Debian (`sh: 1: x: not found` errors)",
@@ -146,6 +151,10 @@ def main():
             how = "shell: the interpreter itself (dash rules for sh)"
         elif name in builts:
             how = "bash builtin"
+        elif name in INTERP_PROGRAMS:
+            how = "emulated (interpreter level: runs its command)"
+        elif name in SCRIPTS:
+            how = "emulated: the persona's real shell script runs (`exec grep -F`)"
         elif name in table:
             how = "emulated"
         elif name in gone:

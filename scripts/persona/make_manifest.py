@@ -179,6 +179,9 @@ def ship_category(path: bytes) -> str | None:
         return "extra"
     if path in (b"/usr/lib/os-release", b"/root/.bashrc", b"/root/.profile"):
         return "extra"
+    # Shell-script programs the emulator runs as scripts (`fgrep` is `exec grep -F "$@"`).
+    if path in (b"/usr/bin/fgrep", b"/usr/bin/egrep"):
+        return "extra"
     return None
 
 
