@@ -164,7 +164,7 @@ fn corpus_runs_clean_and_every_missing_name_is_documented() {
         run_session(&persona, s, i as u64, &mut tally, &beat);
         slowest.push((t.elapsed(), i));
     }
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let elapsed = started.elapsed();
     eprintln!(
         "corpus: {} sessions, {} lines in {:.1?} ({:.0} lines/s), peak overlay {} bytes",

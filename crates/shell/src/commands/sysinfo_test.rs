@@ -24,6 +24,7 @@ pub fn run_as(user: &str, sys: &mut SysState, name: &str, args: &[&str]) -> Out 
     let session = SessionInfo {
         tty: Some("pts/0".into()),
         src_ip: "203.0.113.9".into(),
+        src_port: 50022,
         login_time: 1_763_700_000,
         cols: 80,
         rows: 24,
