@@ -84,15 +84,17 @@ fn curl_pipe_sh_runs_the_body() {
 #[test]
 fn endless_download_loops_end_on_the_line_budget() {
     let mut sh = shell();
-    let started = std::time::Instant::now();
     let step = sh.exec(
         "while true; do wget -O /dev/null http://dl.example.com/x86_64 2>/dev/null; done",
         now(),
     );
-    assert!(started.elapsed().as_secs() < 60);
     let d = downloads(&step.observations);
     assert!(d.iter().any(|x| x.outcome == "saved"));
-    assert!(step.pace_ms >= 120_000);
+    // The line simulated far more than the pacing cap; the delay sent back is the cap.
+    assert_eq!(
+        step.pace_ms,
+        miragepot_shell::Persona::debian12().timing.line_cap_ms
+    );
     let step = sh.exec(
         "for i in $(seq 1 2000); do wget -q -O /dev/null http://dl.example.com/x86_64; done; echo $?",
         now(),

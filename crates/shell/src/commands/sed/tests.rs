@@ -202,7 +202,8 @@ fn edits_in_place_keeping_mode() {
         "/",
         b"",
     );
-    assert_eq!(r.stdout, "644 root\n");
+    // uid 0 is now called toor: names come from the session's /etc/passwd.
+    assert_eq!(r.stdout, "644 toor\n");
     let r = run_in(p, &mut fs, "sed", &["-i", "s/a/b/"], "/", b"");
     assert_eq!((r.stderr.as_str(), r.code), ("sed: no input files\n", 1));
     let r = run_in(p, &mut fs, "sed", &["p", "/tmp"], "/", b"");
