@@ -52,6 +52,7 @@ mod file;
 mod find;
 mod free;
 mod getconf;
+mod getent;
 mod grep;
 mod groups;
 mod hashsum;
@@ -339,6 +340,7 @@ pub const COMMANDS: &[&dyn Command] = &[
     &dmesg::Dmesg,
     &dmidecode::Dmidecode,
     &getconf::Getconf,
+    &getent::Getent,
     &hwinfo::Lspci,
     &hwinfo::Lsusb,
     &locale::Locale,
@@ -532,6 +534,7 @@ mod tests {
         ("lsblk", [("\nUsage:", "", 0), ("lsblk from util-linux 2.38.1\n", "", 0), ("", "lsblk: invalid option -- 'Y'\nTry 'lsblk --help' for more information.", 1), ("", "lsblk: unrecognized option '--bogus-option'\nTry 'lsblk --help' for more information.", 1)]),
         ("dmesg", [("\nUsage:", "", 0), ("dmesg from util-linux 2.38.1\n", "", 0), ("", "dmesg: invalid option -- 'Y'\nTry 'dmesg --help' for more information.", 1), ("", "dmesg: unrecognized option '--bogus-option'\nTry 'dmesg --help' for more information.", 1)]),
         ("mount", [("\nUsage:", "", 0), ("mount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n", "", 0), ("", "mount: invalid option -- 'Y'\nTry 'mount --help' for more information.", 1), ("", "mount: unrecognized option '--bogus-option'\nTry 'mount --help' for more information.", 1)]),
+        ("getent", [("Usage: getent [OPTION...] database [key ...]\nGet entries from administrative database.", "", 0), ("getent (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getent: invalid option -- 'Y'\nTry `getent --help' or `getent --usage' for more information.", 64), ("", "getent: unrecognized option '--bogus-option'\nTry `getent --help' or `getent --usage' for more information.", 64)]),
         ("getconf", [("Usage: getconf [-v SPEC] VAR\n  or:  getconf [-v SPEC] PATH_VAR PATH", "", 0), ("getconf (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getconf: Unrecognized variable `-Y'\n", 2), ("", "getconf: Unrecognized variable `--bogus-option'\n", 2)]),
         ("locale", [("Usage: locale [OPTION...] NAME\n  or:  locale [OPTION...] [-a|-m]", "", 0), ("locale (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "locale: invalid option -- 'Y'\nTry `locale --help' or `locale --usage' for more information.", 64), ("", "locale: unrecognized option '--bogus-option'\nTry `locale --help' or `locale --usage' for more information.", 64)]),
         ("iptables", [("iptables v1.8.9 (nf_tables)\n", "", 0), ("iptables v1.8.9 (nf_tables)\n", "", 0), ("", "iptables v1.8.9 (nf_tables): unknown option \"-Y\"\nTry `iptables -h' or 'iptables --help' for more information.", 2), ("", "iptables v1.8.9 (nf_tables): unknown option \"--bogus-option\"\nTry `iptables -h' or 'iptables --help' for more information.", 2)]),
