@@ -93,6 +93,7 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "mount" => include_str!("help/mount.help"),
         "getconf" => include_str!("help/getconf.help"),
         "getent" => include_str!("help/getent.help"),
+        "lastlog" => include_str!("help/lastlog.help"),
         "locale" => include_str!("help/locale.help"),
         "ifconfig-hw" => include_str!("help/ifconfig.hwlist"),
         "route-af" => include_str!("help/route.hwlist"),

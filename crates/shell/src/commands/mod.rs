@@ -66,6 +66,7 @@ mod ip;
 mod iptables;
 mod killcmds;
 mod last;
+mod lastlog;
 mod ln;
 mod locale;
 mod ls;
@@ -285,6 +286,7 @@ pub const COMMANDS: &[&dyn Command] = &[
     &realpath::Realpath,
     &du::Du,
     &last::Last,
+    &lastlog::Lastlog,
     &find::Find,
     &env::Env,
     &printenv::Printenv,
@@ -534,6 +536,7 @@ mod tests {
         ("lsblk", [("\nUsage:", "", 0), ("lsblk from util-linux 2.38.1\n", "", 0), ("", "lsblk: invalid option -- 'Y'\nTry 'lsblk --help' for more information.", 1), ("", "lsblk: unrecognized option '--bogus-option'\nTry 'lsblk --help' for more information.", 1)]),
         ("dmesg", [("\nUsage:", "", 0), ("dmesg from util-linux 2.38.1\n", "", 0), ("", "dmesg: invalid option -- 'Y'\nTry 'dmesg --help' for more information.", 1), ("", "dmesg: unrecognized option '--bogus-option'\nTry 'dmesg --help' for more information.", 1)]),
         ("mount", [("\nUsage:", "", 0), ("mount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n", "", 0), ("", "mount: invalid option -- 'Y'\nTry 'mount --help' for more information.", 1), ("", "mount: unrecognized option '--bogus-option'\nTry 'mount --help' for more information.", 1)]),
+        ("lastlog", [("Usage: lastlog [options]\n", "", 0), ("Usage: lastlog [options]\n", "lastlog: unrecognized option '--version'\n", 1), ("Usage: lastlog [options]\n", "lastlog: invalid option -- 'Y'\n", 1), ("Usage: lastlog [options]\n", "lastlog: unrecognized option '--bogus-option'\n", 1)]),
         ("getent", [("Usage: getent [OPTION...] database [key ...]\nGet entries from administrative database.", "", 0), ("getent (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getent: invalid option -- 'Y'\nTry `getent --help' or `getent --usage' for more information.", 64), ("", "getent: unrecognized option '--bogus-option'\nTry `getent --help' or `getent --usage' for more information.", 64)]),
         ("getconf", [("Usage: getconf [-v SPEC] VAR\n  or:  getconf [-v SPEC] PATH_VAR PATH", "", 0), ("getconf (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getconf: Unrecognized variable `-Y'\n", 2), ("", "getconf: Unrecognized variable `--bogus-option'\n", 2)]),
         ("locale", [("Usage: locale [OPTION...] NAME\n  or:  locale [OPTION...] [-a|-m]", "", 0), ("locale (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "locale: invalid option -- 'Y'\nTry `locale --help' or `locale --usage' for more information.", 64), ("", "locale: unrecognized option '--bogus-option'\nTry `locale --help' or `locale --usage' for more information.", 64)]),
