@@ -211,6 +211,24 @@ pub fn every_kind() -> Vec<EventKind> {
             exit_code: 0,
             output_truncated: false,
         },
+        EventKind::CommandUnknown {
+            name: "lockr".into(),
+            installed: false,
+        },
+        EventKind::Download {
+            tool: "wget".into(),
+            url: "http://198.51.100.7/bins.sh".into(),
+            host: "198.51.100.7".into(),
+            port: 80,
+            destination: Some("/tmp/bins.sh".into()),
+            size: Some(1234),
+            outcome: "saved".into(),
+        },
+        EventKind::FileExecuted {
+            path: "/tmp/bins.sh".into(),
+            size: 1234,
+            sha256: "cd".repeat(32),
+        },
         EventKind::FileWritten {
             path: "/tmp/.x/a".into(),
             size: 3,
