@@ -107,6 +107,7 @@ pub(crate) mod sysinfo_test;
 pub(crate) mod sysmodel;
 mod systemctl;
 mod tail;
+mod tar;
 mod tee;
 mod tftp;
 mod top;
@@ -343,6 +344,7 @@ pub const COMMANDS: &[&dyn Command] = &[
     &dmidecode::Dmidecode,
     &getconf::Getconf,
     &getent::Getent,
+    &tar::Tar,
     &hwinfo::Lspci,
     &hwinfo::Lsusb,
     &locale::Locale,
@@ -537,6 +539,7 @@ mod tests {
         ("dmesg", [("\nUsage:", "", 0), ("dmesg from util-linux 2.38.1\n", "", 0), ("", "dmesg: invalid option -- 'Y'\nTry 'dmesg --help' for more information.", 1), ("", "dmesg: unrecognized option '--bogus-option'\nTry 'dmesg --help' for more information.", 1)]),
         ("mount", [("\nUsage:", "", 0), ("mount from util-linux 2.38.1 (libmount 2.38.1: selinux, smack, btrfs, verity, namespaces, assert, debug)\n", "", 0), ("", "mount: invalid option -- 'Y'\nTry 'mount --help' for more information.", 1), ("", "mount: unrecognized option '--bogus-option'\nTry 'mount --help' for more information.", 1)]),
         ("lastlog", [("Usage: lastlog [options]\n", "", 0), ("Usage: lastlog [options]\n", "lastlog: unrecognized option '--version'\n", 1), ("Usage: lastlog [options]\n", "lastlog: invalid option -- 'Y'\n", 1), ("Usage: lastlog [options]\n", "lastlog: unrecognized option '--bogus-option'\n", 1)]),
+        ("tar", [("Usage: tar [OPTION...] [FILE]...\nGNU 'tar' saves many files together into a single tape or disk archive, and can", "", 0), ("tar (GNU tar) 1.34\nCopyright (C) 2021 Free Software Foundation, Inc.", "", 0), ("", "tar: invalid option -- 'Y'\nTry 'tar --help' or 'tar --usage' for more information.", 64), ("", "tar: unrecognized option '--bogus-option'\nTry 'tar --help' or 'tar --usage' for more information.", 64)]),
         ("getent", [("Usage: getent [OPTION...] database [key ...]\nGet entries from administrative database.", "", 0), ("getent (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getent: invalid option -- 'Y'\nTry `getent --help' or `getent --usage' for more information.", 64), ("", "getent: unrecognized option '--bogus-option'\nTry `getent --help' or `getent --usage' for more information.", 64)]),
         ("getconf", [("Usage: getconf [-v SPEC] VAR\n  or:  getconf [-v SPEC] PATH_VAR PATH", "", 0), ("getconf (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "getconf: Unrecognized variable `-Y'\n", 2), ("", "getconf: Unrecognized variable `--bogus-option'\n", 2)]),
         ("locale", [("Usage: locale [OPTION...] NAME\n  or:  locale [OPTION...] [-a|-m]", "", 0), ("locale (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "locale: invalid option -- 'Y'\nTry `locale --help' or `locale --usage' for more information.", 64), ("", "locale: unrecognized option '--bogus-option'\nTry `locale --help' or `locale --usage' for more information.", 64)]),
