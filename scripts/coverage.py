@@ -123,6 +123,16 @@ INTERP_PROGRAMS = {"sudo", "su", "nohup", "timeout"}
 # Programs that are shell scripts shipped with the persona.
 SCRIPTS = {"fgrep", "egrep"}
 
+# Why, by handling, when a name has no note of its own.
+WHY = {
+    "emulated": "present on Debian 12; formats, errors and exit codes of the real tool",
+    "bash builtin": "part of bash, run by the interpreter",
+    "absent on Debian 12": "a real Debian 12 box lacks it too, so bash's answer is the real one",
+    "not on the box": "no system has it (typo, junk, HTTP header lines typed at a shell)",
+    "installed, not emulated": "on the box but rare in the corpus; issue 6 hands it to the LLM",
+    "shell": "sh is dash on Debian; bash and dash run in the same interpreter",
+}
+
 NOTES = {
     "busybox": "not installed on Debian 12: `/bin/busybox X` gives `No such file or directory`",
     "sh": "dash, as on Debian (`sh: 1: x: not found` errors)",
@@ -163,7 +173,7 @@ def main():
             how = "installed, not emulated (silent success; LLM fallback later)"
         else:
             how = "not on the box: `command not found`"
-        rows.append((name, n, how, NOTES.get(name, "")))
+        rows.append((name, n, how, NOTES.get(name) or WHY.get(how.split(":")[0].split(" (")[0], "")))
         if len(rows) == 300:
             break
     lines = [BEGIN, "",
