@@ -10,11 +10,9 @@ pub struct Ran {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
-    /// Observations the command made (read by the tests of commands that make them).
-    #[allow(dead_code)]
+    /// Observations the command made.
     pub notes: Vec<crate::Observation>,
-    /// Session state after the command (read by the tests of commands that change it).
-    #[allow(dead_code)]
+    /// Session state after the command.
     pub sys: super::SysState,
 }
 
@@ -61,7 +59,10 @@ pub fn run_exec(
     cwd: &str,
     stdin: &[u8],
 ) -> Ran {
-    run_session(persona, fs, name, args, cwd, stdin, false, None)
+    let sys = super::SysState::default();
+    run_session(
+        persona, fs, "root", sys, name, args, cwd, stdin, false, None,
+    )
 }
 
 fn run_full(
@@ -73,9 +74,12 @@ fn run_full(
     stdin: &[u8],
     stdout_is_tty: bool,
 ) -> Ran {
+    let sys = super::SysState::default();
     run_session(
         persona,
         fs,
+        "root",
+        sys,
         name,
         args,
         cwd,
@@ -85,10 +89,14 @@ fn run_full(
     )
 }
 
+/// Runs a command as `user` with the session state `sys` (returned in [`Ran::sys`]), in a
+/// session with terminal `tty` (`None`: no pty).
 #[allow(clippy::too_many_arguments)]
-fn run_session(
+pub fn run_session(
     persona: &Persona,
     fs: &mut miragepot_vfs::Fs,
+    user: &str,
+    mut sys: super::SysState,
     name: &str,
     args: &[&str],
     cwd: &str,
@@ -96,7 +104,7 @@ fn run_session(
     stdout_is_tty: bool,
     tty: Option<&str>,
 ) -> Ran {
-    let user = persona.user("root").cloned().expect("root user");
+    let user = persona.user(user).cloned().expect("persona user");
     let mut env = Env::login(&user, persona);
     let mut out = Output::new(1 << 20);
     let mut err = Output::new(1 << 20);
@@ -110,7 +118,6 @@ fn run_session(
         rows: 24,
     };
     let mut notes = Vec::new();
-    let mut sys = super::SysState::default();
     let cmd = by_name(name).expect("command exists");
     let mut argv = vec![name.to_string()];
     argv.extend(args.iter().map(|s| s.to_string()));
