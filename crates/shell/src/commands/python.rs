@@ -118,8 +118,15 @@ const PERL_MODULES: &[&str] = &[
     "FileHandle",
 ];
 
-/// Splits a program into statements at top-level `;` and newlines.
-fn statements(src: &str) -> Vec<String> {
+/// Splits `src` where `at_sep(char, depth)` holds outside quotes, `depth` counting open
+/// brackets. With `escapes`, a backslash keeps a quote from closing. Stops scanning once
+/// more than `cap` pieces are cut; the rest becomes the last piece. Pieces come back raw.
+fn split_top(
+    src: &str,
+    at_sep: impl Fn(char, i32) -> bool,
+    escapes: bool,
+    cap: usize,
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let (mut quote, mut depth) = (None::<char>, 0i32);
@@ -127,7 +134,7 @@ fn statements(src: &str) -> Vec<String> {
     for c in src.chars() {
         match quote {
             Some(q) => {
-                if c == q && prev != '\\' {
+                if c == q && !(escapes && prev == '\\') {
                     quote = None;
                 }
                 cur.push(c);
@@ -145,55 +152,38 @@ fn statements(src: &str) -> Vec<String> {
                     depth -= 1;
                     cur.push(c);
                 }
-                ';' | '\n' if depth <= 0 => out.push(std::mem::take(&mut cur)),
+                _ if at_sep(c, depth) => out.push(std::mem::take(&mut cur)),
                 _ => cur.push(c),
             },
         }
         prev = if prev == '\\' && c == '\\' { ' ' } else { c };
-        if out.len() > MAX_STMTS {
+        if out.len() > cap {
             break;
         }
     }
     out.push(cur);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    out
+}
+
+/// Splits a program into statements at top-level `;` and newlines.
+fn statements(src: &str) -> Vec<String> {
+    split_top(
+        src,
+        |c, d| matches!(c, ';' | '\n') && d <= 0,
+        true,
+        MAX_STMTS,
+    )
+    .into_iter()
+    .map(|s| s.trim().to_string())
+    .filter(|s| !s.is_empty())
+    .collect()
 }
 
 /// Splits call arguments at top-level commas.
 fn args_of(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut quote, mut depth) = (None::<char>, 0i32);
-    for c in s.chars() {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-                cur.push(c);
-            }
-            None => match c {
-                '\'' | '"' => {
-                    quote = Some(c);
-                    cur.push(c);
-                }
-                '(' | '[' | '{' => {
-                    depth += 1;
-                    cur.push(c);
-                }
-                ')' | ']' | '}' => {
-                    depth -= 1;
-                    cur.push(c);
-                }
-                ',' if depth == 0 => out.push(std::mem::take(&mut cur)),
-                _ => cur.push(c),
-            },
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur);
+    let mut out = split_top(s, |c, d| c == ',' && d == 0, false, usize::MAX);
+    if out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
     }
     out.into_iter().map(|s| s.trim().to_string()).collect()
 }
