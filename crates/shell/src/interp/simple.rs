@@ -451,14 +451,14 @@ impl Interp {
     /// Records a run of a file the session wrote (once per content), keeping its bytes.
     pub(crate) fn note_executed(&mut self, cwd: &str, p: &str, canon: &str) {
         use sha2::Digest;
+        if self.notes.len() >= MAX_NOTES || self.executed.len() >= MAX_EXECUTED {
+            return;
+        }
         let Some(bytes) = self.fs.written_content(cwd, p) else {
             return;
         };
         let sha256 = hex::encode(sha2::Sha256::digest(bytes));
-        if self.notes.len() >= MAX_NOTES
-            || self.executed.len() >= MAX_EXECUTED
-            || !self.executed.insert(sha256.clone())
-        {
+        if !self.executed.insert(sha256.clone()) {
             return;
         }
         let bytes = bytes.to_vec();
