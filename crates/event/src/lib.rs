@@ -9,11 +9,16 @@
 //! - [`Event`], [`EventId`], [`SessionId`]: the envelope and its id newtypes.
 //! - [`EventKind`]: the catalogue. `docs/events.md` documents every variant, and a test in
 //!   this crate fails when a variant is missing there.
+//! - [`samples`]: one sample of every kind, for the tests of sinks and stores.
+//! - [`detection`]: the payloads of the detection events (`technique`, `ioc`, ...).
 //!
 //! Design choice: variants carry typed fields, never a bag of strings (vector's `Event` enum,
 //! not beelzebub's flat tracer struct). Adding a field is backwards compatible for readers
 //! that ignore unknown fields; renaming a tag is not, so tags are stable once shipped.
 #![deny(missing_docs)]
+
+pub mod detection;
+pub mod samples;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -21,6 +26,12 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+pub use detection::{
+    Confidence, DelayApplied, InjectionAttempt, InputStats, Ioc, IocKind, IpAssessment,
+    PlantedToken, RiskBand, SessionSummary, StageReached, TechniqueHit, TokenAction, TokenKind,
+    TokenReused, TokenTouched,
+};
 
 /// A unique, time-ordered event id (UUIDv7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -277,6 +288,12 @@ pub enum EventKind {
         input: String,
         /// How it arrived.
         mode: InputMode,
+        /// Threat score of the line (the sum of the matched rules' weights; see `detect`).
+        #[serde(default)]
+        threat_score: u32,
+        /// Ids of the threat rules that matched.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        threat_rules: Vec<String>,
     },
     /// A command line finished.
     CommandResult {
@@ -379,6 +396,29 @@ pub enum EventKind {
         /// Recorded duration in milliseconds.
         duration_ms: u64,
     },
+    /// Detection: a MITRE ATT&CK technique.
+    Technique(TechniqueHit),
+    /// Detection: the session reached a new attack stage.
+    AttackStage(StageReached),
+    /// Detection: an indicator of compromise, first seen in this session.
+    Ioc(Ioc),
+    /// The decoy secrets planted in this session's filesystem.
+    HoneytokenPlanted {
+        /// The tokens.
+        tokens: Vec<PlantedToken>,
+    },
+    /// Detection: a decoy secret of this session was read, searched, copied or sent off.
+    HoneytokenTouched(TokenTouched),
+    /// Detection: a decoy secret of an earlier session was used again.
+    TokenReused(TokenReused),
+    /// Detection: a command line matched the prompt-injection patterns.
+    InjectionAttempt(InjectionAttempt),
+    /// The tarpit delayed a command's answer.
+    DelayApplied(DelayApplied),
+    /// Detection: the summary of a closed session.
+    SessionSummary(SessionSummary),
+    /// Detection: the behaviour assessment of the attacker's address after a session.
+    IpProfile(IpAssessment),
 }
 
 impl EventKind {
@@ -403,6 +443,16 @@ impl EventKind {
         "forward_request",
         "channel_request",
         "session_recording_closed",
+        "technique",
+        "attack_stage",
+        "ioc",
+        "honeytoken_planted",
+        "honeytoken_touched",
+        "token_reused",
+        "injection_attempt",
+        "delay_applied",
+        "session_summary",
+        "ip_profile",
     ];
 
     /// The stable `snake_case` tag of this kind.
@@ -427,6 +477,16 @@ impl EventKind {
             EventKind::ForwardRequest { .. } => "forward_request",
             EventKind::ChannelRequest { .. } => "channel_request",
             EventKind::SessionRecordingClosed { .. } => "session_recording_closed",
+            EventKind::Technique(_) => "technique",
+            EventKind::AttackStage(_) => "attack_stage",
+            EventKind::Ioc(_) => "ioc",
+            EventKind::HoneytokenPlanted { .. } => "honeytoken_planted",
+            EventKind::HoneytokenTouched(_) => "honeytoken_touched",
+            EventKind::TokenReused(_) => "token_reused",
+            EventKind::InjectionAttempt(_) => "injection_attempt",
+            EventKind::DelayApplied(_) => "delay_applied",
+            EventKind::SessionSummary(_) => "session_summary",
+            EventKind::IpProfile(_) => "ip_profile",
         }
     }
 }
@@ -461,150 +521,4 @@ impl SessionContext {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ctx() -> SessionContext {
-        SessionContext {
-            sensor: "s1".into(),
-            session: SessionId::new_at(OffsetDateTime::UNIX_EPOCH),
-            src_ip: "192.0.2.7".parse().unwrap(),
-            src_port: 40000,
-        }
-    }
-
-    fn samples() -> Vec<EventKind> {
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        vec![
-            EventKind::SessionStart {
-                protocol: Protocol::Ssh,
-                dst_ip: ip,
-                dst_port: 2222,
-            },
-            EventKind::SessionEnd {
-                reason: EndReason::ClientClosed,
-                duration_ms: 5,
-            },
-            EventKind::ClientVersion {
-                version: "SSH-2.0-OpenSSH_9.2".into(),
-            },
-            EventKind::ClientKex {
-                hassh: "x".into(),
-                hassh_algorithms: "a;b;c;d".into(),
-                kex_algorithms: vec!["a".into()],
-                host_key_algorithms: vec![],
-                encryption_algorithms: vec!["b".into()],
-                mac_algorithms: vec!["c".into()],
-                compression_algorithms: vec!["d".into()],
-            },
-            EventKind::AuthAttempt {
-                method: AuthMethod::Password,
-                username: "root".into(),
-                password: Some("1234".into()),
-                key_fingerprint: None,
-                success: true,
-            },
-            EventKind::PtyRequest {
-                term: "xterm".into(),
-                cols: 80,
-                rows: 24,
-            },
-            EventKind::WindowChange {
-                cols: 100,
-                rows: 30,
-            },
-            EventKind::EnvRequest {
-                name: "LANG".into(),
-                value: "C".into(),
-            },
-            EventKind::ShellStart { pty: true },
-            EventKind::CommandInput {
-                input: "uname -a".into(),
-                mode: InputMode::Exec,
-            },
-            EventKind::CommandResult {
-                input: "uname -a".into(),
-                output: "Linux\n".into(),
-                exit_code: 0,
-                output_truncated: false,
-            },
-            EventKind::CommandUnknown {
-                name: "lockr".into(),
-                installed: false,
-            },
-            EventKind::Download {
-                tool: "wget".into(),
-                url: "http://203.0.113.5/x.sh".into(),
-                host: "203.0.113.5".into(),
-                port: 80,
-                destination: Some("/tmp/x.sh".into()),
-                size: Some(1234),
-                outcome: "saved".into(),
-            },
-            EventKind::FileExecuted {
-                path: "/tmp/x.sh".into(),
-                size: 9,
-                sha256: "ef".into(),
-            },
-            EventKind::FileWritten {
-                path: "/tmp/a".into(),
-                size: 3,
-                sha256: "ab".into(),
-            },
-            EventKind::FileUploaded {
-                path: "/tmp/b".into(),
-                size: 3,
-                sha256: "cd".into(),
-                via: UploadVia::Sftp,
-            },
-            EventKind::ForwardRequest {
-                kind: ForwardKind::DirectTcpip,
-                host: Some("example.org".into()),
-                port: Some(80),
-                origin_host: None,
-                origin_port: None,
-            },
-            EventKind::ChannelRequest {
-                request: "subsystem:foo".into(),
-                accepted: false,
-            },
-            EventKind::SessionRecordingClosed {
-                path: "recordings/x.cast".into(),
-                size: 10,
-                duration_ms: 1,
-            },
-        ]
-    }
-
-    #[test]
-    fn every_kind_round_trips_and_has_its_listed_tag() {
-        let samples = samples();
-        assert_eq!(samples.len(), EventKind::TYPE_NAMES.len());
-        for (kind, name) in samples.into_iter().zip(EventKind::TYPE_NAMES) {
-            assert_eq!(kind.type_name(), *name);
-            let ev = ctx().event(OffsetDateTime::UNIX_EPOCH, kind);
-            let json = serde_json::to_value(&ev).unwrap();
-            assert_eq!(json["type"], *name);
-            let back: Event = serde_json::from_value(json).unwrap();
-            assert_eq!(back, ev);
-        }
-    }
-
-    #[test]
-    fn catalogue_documents_every_kind() {
-        let doc = include_str!("../../../docs/events.md");
-        for name in EventKind::TYPE_NAMES {
-            assert!(
-                doc.contains(&format!("### `{name}`")),
-                "docs/events.md lacks `### `{name}``"
-            );
-        }
-    }
-
-    #[test]
-    fn ids_are_time_ordered() {
-        let a = EventId::new_at(OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(1));
-        let b = EventId::new_at(OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(2));
-        assert!(a < b);
-    }
-}
+mod tests;

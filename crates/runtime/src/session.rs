@@ -308,6 +308,8 @@ impl SessionDriver {
                 Observation::CommandInput { line } => EventKind::CommandInput {
                     input: line,
                     mode: self.input_mode,
+                    threat_score: 0,
+                    threat_rules: Vec::new(),
                 },
                 Observation::CommandResult {
                     line,

@@ -128,6 +128,8 @@ impl SshHandler {
         self.emit(EventKind::CommandInput {
             input: line.to_string(),
             mode: miragepot_event::InputMode::Exec,
+            threat_score: 0,
+            threat_rules: Vec::new(),
         });
     }
 

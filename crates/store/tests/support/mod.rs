@@ -169,92 +169,10 @@ pub fn cmd(line: &str) -> EventKind {
     EventKind::CommandInput {
         input: line.into(),
         mode: InputMode::Interactive,
+        threat_score: 0,
+        threat_rules: Vec::new(),
     }
 }
 
 /// One sample of every kind, in `EventKind::TYPE_NAMES` order.
-pub fn every_kind() -> Vec<EventKind> {
-    vec![
-        start(),
-        end(EndReason::ClientClosed),
-        EventKind::ClientVersion {
-            version: "SSH-2.0-OpenSSH_9.2p1 Debian-2".into(),
-        },
-        EventKind::ClientKex {
-            hassh: "ec7378c1a92f5a8dde7e8b7a1ddf33d1".into(),
-            hassh_algorithms: "curve25519-sha256;aes128-ctr;hmac-sha2-256;none".into(),
-            kex_algorithms: vec!["curve25519-sha256".into(), "ext-info-c".into()],
-            host_key_algorithms: vec![],
-            encryption_algorithms: vec!["aes128-ctr".into()],
-            mac_algorithms: vec!["hmac-sha2-256".into()],
-            compression_algorithms: vec!["none".into()],
-        },
-        auth("root", "hunter2\u{0}évil'; DROP TABLE events; --", true),
-        EventKind::PtyRequest {
-            term: "xterm-256color".into(),
-            cols: 80,
-            rows: 24,
-        },
-        EventKind::WindowChange {
-            cols: 120,
-            rows: 40,
-        },
-        EventKind::EnvRequest {
-            name: "LANG".into(),
-            value: "C.UTF-8".into(),
-        },
-        EventKind::ShellStart { pty: true },
-        cmd("uname -a; cat /proc/cpuinfo | grep name"),
-        EventKind::CommandResult {
-            input: "uname -a".into(),
-            output: "Linux srv 5.10.0-21-amd64 #1 SMP x86_64 GNU/Linux\n".into(),
-            exit_code: 0,
-            output_truncated: false,
-        },
-        EventKind::CommandUnknown {
-            name: "lockr".into(),
-            installed: false,
-        },
-        EventKind::Download {
-            tool: "wget".into(),
-            url: "http://198.51.100.7/bins.sh".into(),
-            host: "198.51.100.7".into(),
-            port: 80,
-            destination: Some("/tmp/bins.sh".into()),
-            size: Some(1234),
-            outcome: "saved".into(),
-        },
-        EventKind::FileExecuted {
-            path: "/tmp/bins.sh".into(),
-            size: 1234,
-            sha256: "cd".repeat(32),
-        },
-        EventKind::FileWritten {
-            path: "/tmp/.x/a".into(),
-            size: 3,
-            sha256: "ab".repeat(32),
-        },
-        EventKind::FileUploaded {
-            path: "/tmp/b".into(),
-            size: 1 << 20,
-            sha256: "cd".repeat(32),
-            via: UploadVia::Scp,
-        },
-        EventKind::ForwardRequest {
-            kind: ForwardKind::DirectTcpip,
-            host: Some("example.org".into()),
-            port: Some(443),
-            origin_host: Some("127.0.0.1".into()),
-            origin_port: Some(5555),
-        },
-        EventKind::ChannelRequest {
-            request: "subsystem:foo".into(),
-            accepted: false,
-        },
-        EventKind::SessionRecordingClosed {
-            path: "recordings/x.cast".into(),
-            size: 10,
-            duration_ms: 1,
-        },
-    ]
-}
+pub use miragepot_event::samples::every_kind;
