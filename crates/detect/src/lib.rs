@@ -15,6 +15,7 @@
 //! - [`tokens`]: per-session decoy secrets, and the detection of their use.
 //! - [`injection`]: prompt-injection patterns, checked before anything reaches an LLM.
 //! - [`profile`]: per-address behaviour profiles over sliding windows, and HASSH families.
+//! - [`table`]: the rule-table format (tab-separated rows, `@cmd(...)` in patterns).
 //! - [`session`]: [`SessionAnalysis`], which runs all of the above for one session and
 //!   writes its summary.
 #![deny(missing_docs)]
@@ -26,6 +27,7 @@ pub mod normalize;
 pub mod profile;
 pub mod session;
 pub mod stage;
+pub mod table;
 pub mod tarpit;
 pub mod threat;
 pub mod tokens;
