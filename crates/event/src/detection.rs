@@ -161,6 +161,8 @@ pub enum TokenAction {
     Copy,
     /// Sent it off the box or encoded it for that (`curl -d`, `nc`, `base64`, `scp`).
     Exfiltrate,
+    /// Used the secret in a command (`mysql -p'…'`, `sshpass -p …`, `aws configure`).
+    Use,
 }
 
 /// A decoy secret of this session was touched.

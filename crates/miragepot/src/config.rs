@@ -33,6 +33,8 @@ pub struct Config {
     pub recording: RecordingSection,
     /// `[bus]`.
     pub bus: BusSection,
+    /// `[detect]`.
+    pub detect: DetectSection,
 }
 
 /// `[sensor]`: who this sensor is and where it keeps its files.
@@ -253,6 +255,46 @@ impl Default for BusSection {
     }
 }
 
+/// `[detect]`: threat scores, tarpit, honeytokens, behaviour profiles.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectSection {
+    /// Run the detectors live (techniques, IOCs, tokens, summaries, profiles).
+    pub enabled: bool,
+    /// Slow down answers to threatening commands (the tarpit).
+    pub tarpit: bool,
+    /// Tarpit bands; empty means the built-in ones (40/80/120).
+    pub tarpit_bands: Vec<miragepot_detect::tarpit::Band>,
+    /// Start from the built-in threat rules.
+    pub default_threat_rules: bool,
+    /// Threat rules to add; one with a built-in id replaces it, weight 0 drops it.
+    pub threat_rules: Vec<miragepot_detect::threat::ThreatRuleSpec>,
+    /// Plant per-session decoy secrets.
+    pub honeytokens: bool,
+    /// Write `data/logs/session_<id>.json` for every session.
+    pub session_files: bool,
+    /// Addresses the behaviour profiles keep (least recently seen are dropped).
+    pub max_profiled_ips: usize,
+    /// Honeytoken values remembered for `token_reused`.
+    pub max_token_values: usize,
+}
+
+impl Default for DetectSection {
+    fn default() -> Self {
+        DetectSection {
+            enabled: true,
+            tarpit: true,
+            tarpit_bands: Vec::new(),
+            default_threat_rules: true,
+            threat_rules: Vec::new(),
+            honeytokens: true,
+            session_files: true,
+            max_profiled_ips: 100_000,
+            max_token_values: 600_000,
+        }
+    }
+}
+
 impl Config {
     /// Loads `path` (or the defaults when `None`) and applies `MIRAGEPOT_*` overrides from
     /// `env`. Unknown keys, in the file or the environment, are errors naming the key.
@@ -324,11 +366,28 @@ impl Config {
         if self.ssh.max_connections == 0 || self.bus.capacity == 0 || self.bus.sink_capacity == 0 {
             bail!("ssh.max_connections, bus.capacity and bus.sink_capacity must be at least 1");
         }
+        self.detect_rules()?;
         if !self.store.url.is_empty() {
             miragepot_store::Backend::from_url(&self.store.url)
                 .map_err(|e| anyhow::anyhow!("store.url: {e}"))?;
         }
         Ok(())
+    }
+
+    /// The detection rules the `[detect]` section asks for, compiled.
+    pub fn detect_rules(&self) -> Result<miragepot_detect::session::Rules> {
+        let mut rules = miragepot_detect::session::Rules::builtin()
+            .map_err(|e| anyhow::anyhow!("built-in detection rules: {e}"))?;
+        rules.threat = miragepot_detect::threat::ThreatTable::new(
+            self.detect.default_threat_rules,
+            &self.detect.threat_rules,
+        )
+        .map_err(|e| anyhow::anyhow!("detect.threat_rules: {e}"))?;
+        if !self.detect.tarpit_bands.is_empty() {
+            rules.tarpit = miragepot_detect::tarpit::Tarpit::new(self.detect.tarpit_bands.clone())
+                .map_err(|e| anyhow::anyhow!("detect.tarpit_bands: {e}"))?;
+        }
+        Ok(rules)
     }
 
     /// The store URL in force.

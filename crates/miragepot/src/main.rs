@@ -3,7 +3,9 @@
 //!
 //! This is the only crate that uses `anyhow`; libraries return their own error types.
 
+mod analyze;
 mod config;
+mod detect;
 mod replay;
 mod serve;
 
@@ -46,6 +48,27 @@ enum Cmd {
         #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Runs the detectors again over stored sessions; prints detections as JSON lines.
+    Reanalyze {
+        /// Only this session (its UUID).
+        #[arg(long)]
+        session: Option<String>,
+        /// Only the newest N sessions.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Configuration file (store location, rules).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Writes the per-address behaviour report (report.json and report.md).
+    Report {
+        /// Output directory (default: <data dir>/reports).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Configuration file (store location).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
 }
 
 // `--features dhat-heap`: count every allocation and write `dhat-heap.json` on exit, to see
@@ -72,6 +95,16 @@ fn main() -> ExitCode {
         Cmd::Replay { file, config } => {
             Config::load(config.as_deref(), &env_map()).and_then(|c| replay::run(&c, &file))
         }
+        Cmd::Reanalyze {
+            session,
+            limit,
+            config,
+        } => Config::load(config.as_deref(), &env_map())
+            .and_then(|c| analyze::run_reanalyze(&c, session, limit)),
+        Cmd::Report { out, config } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
+            let dir = out.unwrap_or_else(|| c.sensor.data_dir.join("reports"));
+            analyze::run_report(&c, &dir)
+        }),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -143,6 +143,7 @@ async fn serve(cfg: Config) -> Result<()> {
     let store = Store::open(&store_url)
         .await
         .with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
+    let detection = crate::detect::detection(&cfg, &store).await?;
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(StoreSink::new(
         store,
         cfg.store.batch_size,
@@ -163,6 +164,7 @@ async fn serve(cfg: Config) -> Result<()> {
         record: cfg.recording.enabled,
         pacing: cfg.shell.pacing,
         max_recording_bytes: cfg.recording.max_bytes,
+        detection,
     });
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut server = None;
@@ -256,6 +258,22 @@ pub fn check(cfg: &Config) -> Result<()> {
         "json log:      {}",
         if cfg.log.json {
             cfg.json_path().display().to_string()
+        } else {
+            "off".into()
+        }
+    );
+    let rules = cfg.detect_rules()?;
+    println!(
+        "detection:     {}",
+        if cfg.detect.enabled {
+            format!(
+                "on ({} threat rules, {} ATT&CK rules, {} injection patterns; tarpit {}, honeytokens {})",
+                rules.threat.len(),
+                rules.attack.len(),
+                rules.injection.pattern_count(),
+                if cfg.detect.tarpit { "on" } else { "off" },
+                if cfg.detect.honeytokens { "on" } else { "off" },
+            )
         } else {
             "off".into()
         }

@@ -15,19 +15,26 @@
 //! - [`recording`]: asciicast v2 terminal recordings.
 //! - [`artifacts`]: the content-addressed store of files attackers wrote or uploaded.
 //! - [`limits`]: the global connection cap.
+//! - [`detection`]: the live detection stage (per-session analysis, token index, profiles,
+//!   tarpit) and [`session_log`]: the per-session JSON file.
 //!
 //! [`Event`]: miragepot_event::Event
 #![deny(missing_docs)]
 
 pub mod artifacts;
 pub mod bus;
+pub mod detection;
 pub mod limits;
 pub mod recording;
 pub mod session;
+mod session_finish;
+pub mod session_log;
 pub mod sinks;
 
 pub use bus::{BusStats, EventBus, Pipeline, Sink};
 pub use limits::ConnectionLimiter;
+pub use detection::Detection;
+pub use miragepot_event::EventId;
 pub use session::{DataDirs, Output, Services, SessionDriver};
 
 /// Errors of the runtime's own I/O (sinks, data directory).

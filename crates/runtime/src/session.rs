@@ -25,6 +25,7 @@ use time::OffsetDateTime;
 
 use crate::artifacts::ArtifactStore;
 use crate::bus::EventBus;
+use crate::detection::{Detection, SessionDetect};
 use crate::recording::Recorder;
 
 /// Where the runtime keeps its files, all under one data directory.
@@ -68,6 +69,8 @@ pub struct Services {
     pub pacing: bool,
     /// Cap on one recording's size.
     pub max_recording_bytes: usize,
+    /// The detection stage; `None` runs no detectors.
+    pub detection: Option<Arc<Detection>>,
 }
 
 /// Bytes for the front to send back.
@@ -92,20 +95,26 @@ struct PtyInfo {
 
 /// One connection's session.
 pub struct SessionDriver {
-    services: Arc<Services>,
-    ctx: SessionContext,
-    started: Instant,
-    start_ts: OffsetDateTime,
-    user: String,
-    pty: Option<PtyInfo>,
-    env: Vec<(String, String)>,
-    shell: Option<Shell>,
-    recorder: Option<Recorder>,
-    input_mode: InputMode,
-    uploads: Vec<(String, String, u64)>,
+    pub(crate) services: Arc<Services>,
+    pub(crate) ctx: SessionContext,
+    pub(crate) started: Instant,
+    pub(crate) start_ts: OffsetDateTime,
+    pub(crate) user: String,
+    pub(crate) pty: Option<PtyInfo>,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) shell: Option<Shell>,
+    pub(crate) recorder: Option<Recorder>,
+    pub(crate) input_mode: InputMode,
+    pub(crate) uploads: Vec<(String, String, u64)>,
     /// Bytes of files that ran (sha256, content), kept until `finish` stores them.
-    executed: Vec<(String, Vec<u8>)>,
-    executed_bytes: usize,
+    pub(crate) executed: Vec<(String, Vec<u8>)>,
+    pub(crate) executed_bytes: usize,
+    /// The session's detectors.
+    pub(crate) detect: Option<SessionDetect>,
+    /// Honeytoken files planted (path, sha256), not reported as written unless changed.
+    pub(crate) planted: Vec<(String, String)>,
+    /// Per-command records for `session_<id>.json`.
+    pub(crate) log: crate::session_log::CommandLog,
 }
 
 /// Bytes of executed files one session may hold for storing at its end; past it the
@@ -120,7 +129,7 @@ impl std::fmt::Debug for SessionDriver {
     }
 }
 
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
@@ -140,7 +149,7 @@ impl SessionDriver {
             src_port: peer.port(),
         };
         let d = SessionDriver {
-            services,
+            services: Arc::clone(&services),
             ctx,
             started: Instant::now(),
             start_ts,
@@ -153,7 +162,11 @@ impl SessionDriver {
             uploads: Vec::new(),
             executed: Vec::new(),
             executed_bytes: 0,
+            detect: services.detection.clone().map(SessionDetect::new),
+            planted: Vec::new(),
+            log: crate::session_log::CommandLog::default(),
         };
+        let mut d = d;
         d.emit(EventKind::SessionStart {
             protocol,
             dst_ip: local.ip(),
@@ -172,14 +185,38 @@ impl SessionDriver {
         &self.ctx
     }
 
-    /// Publishes an event of this session, stamped now.
-    pub fn emit(&self, kind: EventKind) {
-        self.services.bus.publish(self.ctx.event(now(), kind));
+    /// Publishes an event of this session, stamped now, and the detections it gives rise to.
+    pub fn emit(&mut self, kind: EventKind) -> crate::EventId {
+        let ev = self.ctx.event(now(), kind);
+        self.publish(ev)
     }
 
-    /// Publishes a prepared event.
-    pub fn publish(&self, event: Event) {
+    /// Publishes a prepared event, then its detections (each with `caused_by` set to it).
+    pub fn publish(&mut self, event: Event) -> crate::EventId {
+        let id = event.id;
+        let found = match self.detect.as_mut() {
+            Some(d) => d.detections(&event),
+            None => Vec::new(),
+        };
         self.services.bus.publish(event);
+        for kind in found {
+            self.publish_linked(kind, id);
+        }
+        id
+    }
+
+    /// Publishes a detection linked to `cause` (detections are not analysed again, except a
+    /// tarpit delay, which the summary sums).
+    fn publish_linked(&mut self, kind: EventKind, cause: crate::EventId) {
+        let mut ev = self.ctx.event(now(), kind);
+        ev.caused_by = Some(cause);
+        if let Some(d) = self.detect.as_mut() {
+            if matches!(ev.kind, EventKind::DelayApplied(_)) {
+                d.analysis().observe(&ev);
+            }
+            d.profile(&ev);
+        }
+        self.services.bus.publish(ev);
     }
 
     /// Sets the user the shell runs as (after a successful login).
@@ -227,7 +264,41 @@ impl SessionDriver {
         }
     }
 
-    fn make_shell(&self, mode: Mode) -> Shell {
+    /// A shell for the session's user, with this session's honeytokens planted in its
+    /// filesystem (`honeytoken_planted` says which).
+    fn make_shell(&mut self, mode: Mode) -> Shell {
+        let mut shell = self.bare_shell(mode);
+        let user = self.services.persona.user(&self.user).cloned();
+        let (uid, gid, home) = user
+            .as_ref()
+            .map_or((0, 0, "/root".to_string()), |u| (u.uid, u.gid, u.home.clone()));
+        let session = self.ctx.session;
+        let tokens = match self.detect.as_mut() {
+            Some(d) => d.mint_tokens(session, &home),
+            None => Vec::new(),
+        };
+        if !tokens.is_empty() {
+            // Files look a few weeks old; the age is fixed per session.
+            let age = 20 + i64::from(session.0.as_bytes().last().copied().unwrap_or(0) % 40);
+            let written = crate::detection::plant(
+                shell.fs_mut(),
+                &tokens,
+                uid,
+                gid,
+                now().unix_timestamp(),
+                age,
+            );
+            let planted: Vec<_> = tokens.iter().map(|t| t.planted()).collect();
+            if let Some(d) = self.detect.as_ref() {
+                d.shared().remember_tokens(session, &planted);
+            }
+            self.planted = written;
+            self.emit(EventKind::HoneytokenPlanted { tokens: planted });
+        }
+        shell
+    }
+
+    fn bare_shell(&self, mode: Mode) -> Shell {
         let cfg = SessionConfig {
             user: self.user.clone(),
             mode,
@@ -273,6 +344,7 @@ impl SessionDriver {
         if let Some(r) = self.recorder.as_mut() {
             r.input(bytes);
         }
+        self.note_input(bytes);
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
         };
@@ -292,8 +364,10 @@ impl SessionDriver {
     /// An exec request: runs `command` like a typed line and returns its output and status.
     pub fn exec(&mut self, command: &str) -> Output {
         self.input_mode = InputMode::Exec;
+        self.note_input(command.as_bytes());
         if self.shell.is_none() {
-            self.shell = Some(self.make_shell(Mode::Exec));
+            let shell = self.make_shell(Mode::Exec);
+            self.shell = Some(shell);
         }
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
@@ -302,26 +376,65 @@ impl SessionDriver {
         self.handle(step)
     }
 
+    fn note_input(&mut self, bytes: &[u8]) {
+        let at = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if let Some(d) = self.detect.as_mut() {
+            d.analysis().input(bytes, at);
+        }
+    }
+
+    /// Publishes a command line with its threat score, and applies the tarpit: returns the
+    /// delay it chose.
+    fn command_input(&mut self, line: String) -> std::time::Duration {
+        let score = match self.detect.as_mut() {
+            Some(d) => d.analysis().score(&line),
+            None => Default::default(),
+        };
+        self.log.input(now(), &line, score.score);
+        let id = self.emit(EventKind::CommandInput {
+            input: line,
+            mode: self.input_mode,
+            threat_score: score.score,
+            threat_rules: score.rules,
+        });
+        let delay = self
+            .detect
+            .as_ref()
+            .and_then(|d| d.tarpit(score.score, rand::random::<f64>()));
+        match delay {
+            Some(d) => {
+                let ms = d.delay_ms;
+                self.log.delay(ms);
+                self.publish_linked(EventKind::DelayApplied(d), id);
+                std::time::Duration::from_millis(ms)
+            }
+            None => std::time::Duration::ZERO,
+        }
+    }
+
     fn handle(&mut self, step: Step) -> Output {
+        let mut tarpit = std::time::Duration::ZERO;
         for obs in step.observations {
             let kind = match obs {
-                Observation::CommandInput { line } => EventKind::CommandInput {
-                    input: line,
-                    mode: self.input_mode,
-                    threat_score: 0,
-                    threat_rules: Vec::new(),
-                },
+                Observation::CommandInput { line } => {
+                    tarpit += self.command_input(line);
+                    continue;
+                }
                 Observation::CommandResult {
                     line,
                     output,
                     truncated,
                     exit_code,
-                } => EventKind::CommandResult {
-                    input: line,
-                    output: String::from_utf8_lossy(&output).into_owned(),
-                    exit_code,
-                    output_truncated: truncated,
-                },
+                } => {
+                    let output = String::from_utf8_lossy(&output).into_owned();
+                    self.log.result(&output, exit_code);
+                    EventKind::CommandResult {
+                        input: line,
+                        output,
+                        exit_code,
+                        output_truncated: truncated,
+                    }
+                }
                 Observation::CommandUnknown { name, installed } => {
                     EventKind::CommandUnknown { name, installed }
                 }
@@ -354,11 +467,18 @@ impl SessionDriver {
         if let Some(r) = self.recorder.as_mut() {
             r.output(&step.out);
         }
-        let delay = if self.services.pacing {
+        let pace = if self.services.pacing {
             std::time::Duration::from_millis(step.pace_ms)
         } else {
             std::time::Duration::ZERO
         };
+        // Several tarpitted lines in one read (a pasted script) wait at most twice the
+        // longest band.
+        let cap = self
+            .detect
+            .as_ref()
+            .map_or(0, |d| d.shared().rules.tarpit.max_ms().saturating_mul(2));
+        let delay = pace + tarpit.min(std::time::Duration::from_millis(cap));
         Output {
             out: step.out,
             err: step.err,
@@ -370,7 +490,8 @@ impl SessionDriver {
     /// Runs `f` on the session's filesystem (SFTP), creating the shell state if needed.
     pub fn with_fs<R>(&mut self, f: impl FnOnce(&mut Fs, &Ctx) -> R) -> R {
         if self.shell.is_none() {
-            self.shell = Some(self.make_shell(Mode::Exec));
+            let shell = self.make_shell(Mode::Exec);
+            self.shell = Some(shell);
         }
         let persona = Arc::clone(&self.services.persona);
         let user = persona.user(&self.user).cloned();
@@ -432,59 +553,6 @@ impl SessionDriver {
     /// The shared services (for tasks a front spawns, such as SFTP).
     pub fn services(&self) -> &Arc<Services> {
         &self.services
-    }
-
-    /// Ends the session: stores written files as artifacts, writes the recording, and emits
-    /// `file_written` events, `session_recording_closed` and finally `session_end`.
-    pub async fn finish(mut self, reason: EndReason) {
-        let store = ArtifactStore::new(self.services.dirs.artifacts.clone());
-        for (sha, bytes) in std::mem::take(&mut self.executed) {
-            if let Err(e) = store.put_hashed(&sha, &bytes).await {
-                tracing::error!(error = %e, "Cannot store an artifact.");
-            }
-        }
-        if let Some(shell) = self.shell.take() {
-            for (path, bytes) in shell.written_files() {
-                let sha = ArtifactStore::hash(&bytes);
-                if self.uploads.iter().any(|(p, s, _)| p == &path && s == &sha) {
-                    continue;
-                }
-                if let Err(e) = store.put_hashed(&sha, &bytes).await {
-                    tracing::error!(error = %e, "Cannot store an artifact.");
-                }
-                self.emit(EventKind::FileWritten {
-                    path,
-                    size: bytes.len() as u64,
-                    sha256: sha,
-                });
-            }
-        }
-        if let Some(rec) = self.recorder.take() {
-            let duration_ms = rec.duration_ms();
-            let bytes = rec.into_bytes();
-            let name = format!("{}.cast", self.ctx.session.simple());
-            let path = self.services.dirs.recordings.join(&name);
-            let res = async {
-                tokio::fs::create_dir_all(&self.services.dirs.recordings).await?;
-                tokio::fs::write(&path, &bytes).await
-            }
-            .await;
-            match res {
-                Ok(()) => self.emit(EventKind::SessionRecordingClosed {
-                    path: format!("recordings/{name}"),
-                    size: bytes.len() as u64,
-                    duration_ms,
-                }),
-                Err(e) => {
-                    tracing::error!(path = %path.display(), error = %e, "Cannot write a recording.")
-                }
-            }
-        }
-        let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.emit(EventKind::SessionEnd {
-            reason,
-            duration_ms,
-        });
     }
 }
 

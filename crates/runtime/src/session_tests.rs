@@ -21,6 +21,7 @@ fn driver(pacing: bool, dir: &std::path::Path) -> (SessionDriver, Pipeline) {
         record: false,
         pacing,
         max_recording_bytes: 1 << 20,
+        detection: None,
     });
     let peer = "203.0.113.9:40000".parse().unwrap();
     let local = "10.0.3.17:22".parse().unwrap();

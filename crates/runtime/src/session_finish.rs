@@ -1,0 +1,98 @@
+//! The end of a session: artifacts, the recording, the summary and `session_end`.
+//!
+//! [`SessionDriver::finish`] runs once per session, after the connection is gone. It stores
+//! the files the attacker wrote or ran (content-addressed), writes the terminal recording,
+//! then sums the session up: the `session_summary` detection, the attacker address's
+//! `ip_profile`, and the per-session JSON file `data/logs/session_<id>.json`. `session_end`
+//! is always the session's last event.
+
+use miragepot_event::{EndReason, EventKind};
+
+use crate::artifacts::ArtifactStore;
+use crate::session::{SessionDriver, now};
+
+impl SessionDriver {
+    /// Ends the session: stores written files as artifacts, writes the recording, and emits
+    /// `file_written` events, `session_recording_closed` and finally `session_end`.
+    pub async fn finish(mut self, reason: EndReason) {
+        let store = ArtifactStore::new(self.services.dirs.artifacts.clone());
+        for (sha, bytes) in std::mem::take(&mut self.executed) {
+            if let Err(e) = store.put_hashed(&sha, &bytes).await {
+                tracing::error!(error = %e, "Cannot store an artifact.");
+            }
+        }
+        if let Some(shell) = self.shell.take() {
+            for (path, bytes) in shell.written_files() {
+                let sha = ArtifactStore::hash(&bytes);
+                if self.uploads.iter().any(|(p, s, _)| p == &path && s == &sha)
+                    || self.planted.iter().any(|(p, s)| p == &path && s == &sha)
+                {
+                    continue;
+                }
+                if let Err(e) = store.put_hashed(&sha, &bytes).await {
+                    tracing::error!(error = %e, "Cannot store an artifact.");
+                }
+                self.emit(EventKind::FileWritten {
+                    path,
+                    size: bytes.len() as u64,
+                    sha256: sha,
+                });
+            }
+        }
+        if let Some(rec) = self.recorder.take() {
+            let duration_ms = rec.duration_ms();
+            let bytes = rec.into_bytes();
+            let name = format!("{}.cast", self.ctx.session.simple());
+            let path = self.services.dirs.recordings.join(&name);
+            let res = async {
+                tokio::fs::create_dir_all(&self.services.dirs.recordings).await?;
+                tokio::fs::write(&path, &bytes).await
+            }
+            .await;
+            match res {
+                Ok(()) => self.emit(EventKind::SessionRecordingClosed {
+                    path: format!("recordings/{name}"),
+                    size: bytes.len() as u64,
+                    duration_ms,
+                }),
+                Err(e) => {
+                    tracing::error!(path = %path.display(), error = %e, "Cannot write a recording.")
+                }
+            }
+        }
+        let duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.summarise(duration_ms).await;
+        self.emit(EventKind::SessionEnd {
+            reason,
+            duration_ms,
+        });
+    }
+    }
+
+    async fn summarise(&mut self, duration_ms: u64) {
+        let Some(detect) = self.detect.as_mut() else {
+            return;
+        };
+        let summary = detect.analysis().summary(duration_ms);
+        let shared = std::sync::Arc::clone(detect.shared());
+        let ip = self.ctx.src_ip;
+        let id = self.emit(EventKind::SessionSummary(summary.clone()));
+        let _ = id;
+        let assessment = shared.profiles().assess(ip, now());
+        if let Some(a) = assessment {
+            self.emit(EventKind::IpProfile(a));
+        }
+        if let Some(dir) = shared.session_logs.as_ref() {
+            let doc = self.log.document(&self.ctx, self.start_ts, now(), &summary);
+            let path = dir.join(format!("session_{}.json", self.ctx.session.simple()));
+            let res = async {
+                tokio::fs::create_dir_all(dir).await?;
+                tokio::fs::write(&path, doc.to_string()).await
+            }
+            .await;
+            if let Err(e) = res {
+                tracing::error!(path = %path.display(), error = %e, "Cannot write a session file.");
+            }
+        }
+    }
+}
