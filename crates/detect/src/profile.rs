@@ -292,4 +292,6 @@ impl ProfileBook {
 }
 
 #[cfg(test)]
+mod corpus;
+#[cfg(test)]
 mod tests;
