@@ -27,6 +27,8 @@ mod fold;
 mod patterns;
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod tests;
 
 pub use fold::normalize;
