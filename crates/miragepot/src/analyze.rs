@@ -51,14 +51,17 @@ async fn session_ids(store: &Store, limit: Option<u32>) -> Result<Vec<SessionId>
 
 /// `miragepot reanalyze`.
 pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let store = open(cfg).await?;
         let rules = Arc::new(cfg.detect_rules()?);
         let key = crate::detect::token_key(&cfg.sensor.data_dir).ok();
         let ids = match session {
             Some(s) => vec![SessionId(
-                s.parse().with_context(|| format!("{s:?} is not a session id"))?,
+                s.parse()
+                    .with_context(|| format!("{s:?} is not a session id"))?,
             )],
             None => session_ids(&store, limit).await?,
         };
@@ -73,7 +76,9 @@ pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) 
             };
             for ev in reanalyze(Arc::clone(&rules), &events, tokens) {
                 if let EventKind::Technique(t) = &ev.kind {
-                    let e = counts.entry(t.technique.clone()).or_insert((t.name.clone(), 0));
+                    let e = counts
+                        .entry(t.technique.clone())
+                        .or_insert((t.name.clone(), 0));
                     e.1 += 1;
                 }
                 writeln!(out, "{}", serde_json::to_string(&ev)?)?;
@@ -81,7 +86,7 @@ pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) 
         }
         store.close().await;
         let mut rows: Vec<_> = counts.into_iter().collect();
-        rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
+        rows.sort_by(|a, b| b.1.1.cmp(&a.1.1).then(a.0.cmp(&b.0)));
         eprintln!("reanalyzed {} sessions; techniques (sessions):", ids.len());
         for (id, (name, n)) in rows {
             eprintln!("{n:>8}  {id:<10} {name}");
@@ -93,18 +98,18 @@ pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) 
 /// The home directory a session's honeytokens were planted in (from its AWS key path).
 fn planted_home(events: &[miragepot_event::Event]) -> Option<String> {
     events.iter().find_map(|e| match &e.kind {
-        EventKind::HoneytokenPlanted { tokens } => tokens.iter().find_map(|t| {
-            t.path
-                .strip_suffix("/.aws/credentials")
-                .map(str::to_string)
-        }),
+        EventKind::HoneytokenPlanted { tokens } => tokens
+            .iter()
+            .find_map(|t| t.path.strip_suffix("/.aws/credentials").map(str::to_string)),
         _ => None,
     })
 }
 
 /// `miragepot report`.
 pub fn run_report(cfg: &Config, out_dir: &Path) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let store = open(cfg).await?;
         let mut book = ProfileBook::new(ProfileConfig {
@@ -126,8 +131,11 @@ pub fn run_report(cfg: &Config, out_dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot create {}", out_dir.display()))?;
         let json = out_dir.join("report.json");
         let md = out_dir.join("report.md");
-        std::fs::write(&json, serde_json::to_string_pretty(&report_json(&book, now))?)
-            .with_context(|| format!("cannot write {}", json.display()))?;
+        std::fs::write(
+            &json,
+            serde_json::to_string_pretty(&report_json(&book, now))?,
+        )
+        .with_context(|| format!("cannot write {}", json.display()))?;
         std::fs::write(&md, report_markdown(&book, now))
             .with_context(|| format!("cannot write {}", md.display()))?;
         println!(

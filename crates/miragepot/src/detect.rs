@@ -26,7 +26,10 @@ pub fn token_key(data_dir: &Path) -> Result<Vec<u8>> {
     let path = data_dir.join("token.key");
     match std::fs::read(&path) {
         Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
-        Ok(_) => anyhow::bail!("{}: too short to be a token key (want 32 bytes)", path.display()),
+        Ok(_) => anyhow::bail!(
+            "{}: too short to be a token key (want 32 bytes)",
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
@@ -59,7 +62,8 @@ pub async fn detection(cfg: &Config, store: &Store) -> Result<Option<Arc<Detecti
         None
     };
     let mut index = TokenIndex::new(cfg.detect.max_token_values);
-    let sessions = u32::try_from(cfg.detect.max_token_values / TOKENS_PER_SESSION).unwrap_or(u32::MAX);
+    let sessions =
+        u32::try_from(cfg.detect.max_token_values / TOKENS_PER_SESSION).unwrap_or(u32::MAX);
     match store.events_by_type("honeytoken_planted", sessions).await {
         Ok(events) => {
             // Newest first from the store; insert oldest first so the newest survive the cap.
@@ -70,7 +74,9 @@ pub async fn detection(cfg: &Config, store: &Store) -> Result<Option<Arc<Detecti
             }
             tracing::info!(values = index.len(), "Honeytoken index loaded.");
         }
-        Err(e) => tracing::warn!(error = %e, "Cannot load planted honeytokens; reuse of older tokens goes unseen."),
+        Err(e) => {
+            tracing::warn!(error = %e, "Cannot load planted honeytokens; reuse of older tokens goes unseen.")
+        }
     }
     let profiles = ProfileBook::new(ProfileConfig {
         max_ips: cfg.detect.max_profiled_ips,

@@ -11,10 +11,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use miragepot_detect::SessionAnalysis;
 use miragepot_detect::profile::ProfileBook;
 use miragepot_detect::session::Rules;
 use miragepot_detect::tokens::{Honeytoken, TokenIndex};
-use miragepot_detect::SessionAnalysis;
 use miragepot_event::{DelayApplied, Event, EventKind, TokenReused};
 
 /// What every session's detectors share.
@@ -40,7 +40,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Detection {
     /// Remembers tokens planted in `session` (also when loading old sessions at start).
-    pub fn remember_tokens(&self, session: miragepot_event::SessionId, planted: &[miragepot_event::PlantedToken]) {
+    pub fn remember_tokens(
+        &self,
+        session: miragepot_event::SessionId,
+        planted: &[miragepot_event::PlantedToken],
+    ) {
         lock(&self.tokens).insert(session, planted);
     }
 
@@ -75,7 +79,11 @@ impl SessionDetect {
     }
 
     /// The session's decoys for a user whose home is `home` (none without a key).
-    pub fn mint_tokens(&mut self, session: miragepot_event::SessionId, home: &str) -> Vec<Honeytoken> {
+    pub fn mint_tokens(
+        &mut self,
+        session: miragepot_event::SessionId,
+        home: &str,
+    ) -> Vec<Honeytoken> {
         let Some(key) = self.shared.token_key.as_deref() else {
             return Vec::new();
         };
@@ -147,7 +155,11 @@ pub fn plant(
     age_days: i64,
 ) -> Vec<(String, String)> {
     use miragepot_vfs::{Ctx, WriteMode};
-    let root = Ctx { uid: 0, gid: 0, now };
+    let root = Ctx {
+        uid: 0,
+        gid: 0,
+        now,
+    };
     let then = now - age_days * 86_400;
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
@@ -175,7 +187,10 @@ pub fn plant(
         } else {
             WriteMode::Truncate
         };
-        if fs.write("/", &t.path, t.content.as_bytes(), how, t.mode, &root).is_err() {
+        if fs
+            .write("/", &t.path, t.content.as_bytes(), how, t.mode, &root)
+            .is_err()
+        {
             tracing::warn!(path = %t.path, "Cannot plant a honeytoken.");
             continue;
         }

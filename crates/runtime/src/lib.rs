@@ -32,8 +32,8 @@ pub mod session_log;
 pub mod sinks;
 
 pub use bus::{BusStats, EventBus, Pipeline, Sink};
-pub use limits::ConnectionLimiter;
 pub use detection::Detection;
+pub use limits::ConnectionLimiter;
 pub use miragepot_event::EventId;
 pub use session::{DataDirs, Output, Services, SessionDriver};
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use miragepot_event::{
-    EndReason, Event, EventKind, InputMode, Protocol, SessionContext, SessionId, UploadVia,
+    Event, EventKind, InputMode, Protocol, SessionContext, SessionId, UploadVia,
 };
 use miragepot_shell::{Mode, Observation, Persona, SessionConfig, Shell, ShellLimits, Step};
 use miragepot_vfs::{Ctx, Fs};
@@ -87,7 +87,7 @@ pub struct Output {
 }
 
 #[derive(Debug, Clone)]
-struct PtyInfo {
+pub(crate) struct PtyInfo {
     term: String,
     cols: u32,
     rows: u32,
@@ -269,9 +269,9 @@ impl SessionDriver {
     fn make_shell(&mut self, mode: Mode) -> Shell {
         let mut shell = self.bare_shell(mode);
         let user = self.services.persona.user(&self.user).cloned();
-        let (uid, gid, home) = user
-            .as_ref()
-            .map_or((0, 0, "/root".to_string()), |u| (u.uid, u.gid, u.home.clone()));
+        let (uid, gid, home) = user.as_ref().map_or((0, 0, "/root".to_string()), |u| {
+            (u.uid, u.gid, u.home.clone())
+        });
         let session = self.ctx.session;
         let tokens = match self.detect.as_mut() {
             Some(d) => d.mint_tokens(session, &home),

@@ -50,11 +50,13 @@ impl SessionDriver {
             }
             .await;
             match res {
-                Ok(()) => self.emit(EventKind::SessionRecordingClosed {
-                    path: format!("recordings/{name}"),
-                    size: bytes.len() as u64,
-                    duration_ms,
-                }),
+                Ok(()) => {
+                    self.emit(EventKind::SessionRecordingClosed {
+                        path: format!("recordings/{name}"),
+                        size: bytes.len() as u64,
+                        duration_ms,
+                    });
+                }
                 Err(e) => {
                     tracing::error!(path = %path.display(), error = %e, "Cannot write a recording.")
                 }
@@ -67,7 +69,6 @@ impl SessionDriver {
             duration_ms,
         });
     }
-    }
 
     async fn summarise(&mut self, duration_ms: u64) {
         let Some(detect) = self.detect.as_mut() else {
@@ -76,8 +77,7 @@ impl SessionDriver {
         let summary = detect.analysis().summary(duration_ms);
         let shared = std::sync::Arc::clone(detect.shared());
         let ip = self.ctx.src_ip;
-        let id = self.emit(EventKind::SessionSummary(summary.clone()));
-        let _ = id;
+        self.emit(EventKind::SessionSummary(summary.clone()));
         let assessment = shared.profiles().assess(ip, now());
         if let Some(a) = assessment {
             self.emit(EventKind::IpProfile(a));

@@ -10,8 +10,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use miragepot_event::{
-    AuthMethod, EndReason, Event, EventId, EventKind, ForwardKind, InputMode, Protocol, SessionId,
-    UploadVia,
+    AuthMethod, EndReason, Event, EventId, EventKind, InputMode, Protocol, SessionId,
 };
 use miragepot_store::Store;
 use sqlx::{AssertSqlSafe, Connection};
