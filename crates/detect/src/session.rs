@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use miragepot_event::{
-    Confidence, Event, EventKind, ForwardKind, InjectionAttempt, InputStats, Ioc, IocKind,
-    RiskBand, SessionSummary, StageReached, TechniqueHit, TokenKind,
+    AuthMethod, Confidence, Event, EventKind, ForwardKind, InjectionAttempt, InputStats, Ioc,
+    IocKind, RiskBand, SessionSummary, StageReached, TechniqueHit, TokenKind,
 };
 use sha2::{Digest, Sha256};
 
@@ -192,11 +192,20 @@ impl SessionAnalysis {
         let mut out = Vec::new();
         match &ev.kind {
             EventKind::AuthAttempt {
+                method,
                 username,
                 password,
                 success,
                 ..
             } => {
+                // `none` and public-key offers are how clients probe; they guess nothing.
+                let guess = matches!(
+                    method,
+                    AuthMethod::Password | AuthMethod::KeyboardInteractive
+                );
+                if !guess && !*success {
+                    return out;
+                }
                 self.login_attempts = self.login_attempts.saturating_add(1);
                 if *success {
                     let default = password.as_deref().is_some_and(|p| {

@@ -114,7 +114,11 @@ fn the_dropper_session_gives_techniques_stages_iocs_tokens_and_risk() {
     assert!(
         matches!(&out[0], EventKind::HoneytokenTouched(t) if t.action == TokenAction::Read && t.token == TokenKind::AwsKey)
     );
-    assert_eq!(out.len(), 1, "the technique was reported with the command: {out:?}");
+    assert_eq!(
+        out.len(),
+        1,
+        "the technique was reported with the command: {out:?}"
+    );
 
     a.observe(&ev(EventKind::DelayApplied(
         miragepot_event::DelayApplied {
@@ -176,6 +180,17 @@ fn failed_logins_are_credential_access_once() {
             success: false,
         })
     };
+    let probe = ev(EventKind::AuthAttempt {
+        method: AuthMethod::None,
+        username: "admin".into(),
+        password: None,
+        key_fingerprint: None,
+        success: false,
+    });
+    assert!(
+        a.observe(&probe).is_empty(),
+        "a `none` probe guesses nothing"
+    );
     assert_eq!(techniques(&a.observe(&fail())), ["T1110.001"]);
     assert!(a.observe(&fail()).is_empty());
     assert_eq!(a.summary(0).login_attempts, 2);

@@ -13,6 +13,7 @@
     clippy::disallowed_types
 )]
 
+mod detect;
 mod util;
 
 use std::sync::Arc;
