@@ -4,8 +4,6 @@
 //! `cargo bench -p miragepot-detect --bench injection`
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
-use std::io::Read;
-
 use divan::Bencher;
 use divan::counter::ItemsCount;
 use miragepot_detect::injection::InjectionDetector;
@@ -14,25 +12,12 @@ fn main() {
     divan::main();
 }
 
+#[path = "../src/corpus_load.rs"]
+mod corpus_load;
+
 /// Every command line of the corpus, in order.
 fn corpus_lines() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shell/tests/corpus/sessions.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("corpus file");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .expect("gunzip corpus");
-    let mut lines = Vec::new();
-    for l in text.lines() {
-        let session: serde_json::Value = serde_json::from_str(l).expect("corpus line");
-        for c in session["commands"].as_array().expect("commands") {
-            lines.push(c.as_str().expect("string").to_owned());
-        }
-    }
-    lines
+    corpus_load::lines()
 }
 
 fn run(bencher: Bencher, lines: &[String]) {

@@ -34,6 +34,9 @@ pub mod tokens;
 
 pub use session::SessionAnalysis;
 
+#[cfg(test)]
+mod corpus_load;
+
 /// A rule table or pattern that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DetectError {

@@ -564,6 +564,10 @@ impl SessionAnalysis {
 #[path = "session_tests.rs"]
 mod tests;
 
+#[cfg(test)]
+#[path = "session_corpus.rs"]
+mod corpus;
+
 /// Whether `kind` is a detector's output (not fed to the detectors again).
 pub fn is_detection(kind: &EventKind) -> bool {
     matches!(

@@ -8,32 +8,11 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Read;
-
 use super::{InjectionDetector, fold, normalize};
 
 /// Every command line of the corpus, in order.
 pub(super) fn corpus_lines() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shell/tests/corpus/sessions.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("corpus file");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .expect("gunzip corpus");
-    let mut lines = Vec::new();
-    for l in text.lines() {
-        let session: serde_json::Value = serde_json::from_str(l).expect("corpus line");
-        let commands = session["commands"].as_array().expect("commands");
-        lines.extend(
-            commands
-                .iter()
-                .map(|c| c.as_str().expect("string").to_owned()),
-        );
-    }
-    lines
+    crate::corpus_load::lines()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr};
 
 use miragepot_event::{
@@ -20,18 +19,7 @@ use super::{ProfileBook, ProfileConfig, report_json, report_markdown};
 const ADDRESSES: usize = 3_000;
 
 fn corpus() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shell/tests/corpus/sessions.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).expect("corpus file");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .expect("gunzip corpus");
-    text.lines()
-        .map(|l| serde_json::from_str(l).expect("corpus line"))
-        .collect()
+    crate::corpus_load::sessions()
 }
 
 fn addr(i: usize) -> IpAddr {
