@@ -57,7 +57,7 @@ pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) 
     rt.block_on(async {
         let store = open(cfg).await?;
         let rules = Arc::new(cfg.detect_rules()?);
-        let key = crate::detect::token_key(&cfg.sensor.data_dir).ok();
+        let key = crate::detect::read_token_key(&cfg.sensor.data_dir)?;
         let ids = match session {
             Some(s) => vec![SessionId(
                 s.parse()

@@ -21,17 +21,25 @@ use crate::config::Config;
 /// Token values per planted session (the index holds this many per session).
 const TOKENS_PER_SESSION: usize = 6;
 
-/// Reads the token key under `data_dir`, creating it (0600) when missing.
-pub fn token_key(data_dir: &Path) -> Result<Vec<u8>> {
+/// Reads the token key under `data_dir`; `None` when there is none yet.
+pub fn read_token_key(data_dir: &Path) -> Result<Option<Vec<u8>>> {
     let path = data_dir.join("token.key");
     match std::fs::read(&path) {
-        Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
+        Ok(bytes) if bytes.len() >= 32 => Ok(Some(bytes)),
         Ok(_) => anyhow::bail!(
             "{}: too short to be a token key (want 32 bytes)",
             path.display()
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Reads the token key under `data_dir`, creating it (0600) when missing.
+pub fn token_key(data_dir: &Path) -> Result<Vec<u8>> {
+    let path = data_dir.join("token.key");
+    if let Some(key) = read_token_key(data_dir)? {
+        return Ok(key);
     }
     let key: [u8; 32] = rand::random();
     let mut opts = std::fs::OpenOptions::new();
@@ -92,5 +100,6 @@ pub async fn detection(cfg: &Config, store: &Store) -> Result<Option<Arc<Detecti
             .detect
             .session_files
             .then(|| cfg.sensor.data_dir.join("logs")),
+        published: Mutex::new(std::collections::HashMap::new()),
     })))
 }

@@ -8,6 +8,8 @@
 //! mutex sections that never await. The tarpit's delay is returned to the front, which waits
 //! on a timer: a tarpitted session holds no thread.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -32,6 +34,9 @@ pub struct Detection {
     pub profiles: Mutex<ProfileBook>,
     /// Where `session_<id>.json` files go (`data/logs`); `None` writes none.
     pub session_logs: Option<PathBuf>,
+    /// The last assessment published per address, so `ip_profile` is only published when it
+    /// changes (a brute-force flood would otherwise publish one per connection).
+    pub published: Mutex<HashMap<IpAddr, String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -51,6 +56,34 @@ impl Detection {
     /// The behaviour profiles (for the assessment at session end and for reports).
     pub fn profiles(&self) -> MutexGuard<'_, ProfileBook> {
         lock(&self.profiles)
+    }
+
+    /// The address's assessment at `now`, when it differs from the one last published for
+    /// it (intent, action, band and signals compared).
+    pub fn changed_assessment(
+        &self,
+        ip: IpAddr,
+        now: time::OffsetDateTime,
+    ) -> Option<miragepot_event::IpAssessment> {
+        let a = lock(&self.profiles).assess(ip, now)?;
+        let key = format!(
+            "{}|{}|{}|{}|{}",
+            a.intent,
+            a.action,
+            a.risk_band.as_str(),
+            a.sophistication,
+            a.signals.join(",")
+        );
+        let mut seen = lock(&self.published);
+        if seen.get(&ip) == Some(&key) {
+            return None;
+        }
+        let cap = lock(&self.profiles).config().max_ips;
+        if seen.len() >= cap {
+            seen.clear();
+        }
+        seen.insert(ip, key);
+        Some(a)
     }
 }
 

@@ -3,7 +3,8 @@
 //! [`SessionDriver::finish`] runs once per session, after the connection is gone. It stores
 //! the files the attacker wrote or ran (content-addressed), writes the terminal recording,
 //! then sums the session up: the `session_summary` detection, the attacker address's
-//! `ip_profile`, and the per-session JSON file `data/logs/session_<id>.json`. `session_end`
+//! `ip_profile` (when the assessment changed), and, for a session that logged in, the
+//! per-session JSON file `data/logs/session_<id>.json`. `session_end`
 //! is always the session's last event.
 
 use miragepot_event::{EndReason, EventKind};
@@ -78,11 +79,15 @@ impl SessionDriver {
         let shared = std::sync::Arc::clone(detect.shared());
         let ip = self.ctx.src_ip;
         self.emit(EventKind::SessionSummary(summary.clone()));
-        let assessment = shared.profiles().assess(ip, now());
-        if let Some(a) = assessment {
+        if let Some(a) = shared.changed_assessment(ip, now()) {
             self.emit(EventKind::IpProfile(a));
         }
-        if let Some(dir) = shared.session_logs.as_ref() {
+        // The per-session file is for sessions that got in; failed guesses are in the store.
+        let dir = shared
+            .session_logs
+            .as_ref()
+            .filter(|_| summary.login.is_some());
+        if let Some(dir) = dir {
             let doc = self.log.document(&self.ctx, self.start_ts, now(), &summary);
             let path = dir.join(format!("session_{}.json", self.ctx.session.simple()));
             let res = async {

@@ -194,6 +194,47 @@ fn a_dropper_session_is_scored_tarpitted_mapped_and_linked() {
     assert_eq!(r.token, TokenKind::HistoryPassword);
     assert_eq!(r.via, "password");
 
+    // Offline: `reanalyze` finds the same techniques again from the stored events, and
+    // `report` profiles the address.
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_miragepot"))
+            .args(args)
+            .env("MIRAGEPOT_SENSOR_DATA_DIR", s.data.path())
+            .env_remove("MIRAGEPOT_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let session = first[0].session.to_string();
+    let (out, err) = run(&["reanalyze", "--session", &session]);
+    let again: HashSet<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Event>(l).unwrap())
+        .filter_map(|e| match e.kind {
+            EventKind::Technique(t) => Some(t.technique),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(again, techniques, "{err}");
+    assert!(err.contains("reanalyzed 1 sessions"), "{err}");
+    assert!(out.contains("\"type\":\"session_summary\""));
+    let reports = s.data.path().join("reports");
+    let (out, _) = run(&["report", "--out", reports.to_str().unwrap()]);
+    assert!(out.contains("2 sessions, 1 addresses"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(reports.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["profiles"][0]["ip"], "127.0.0.1");
+    let md = std::fs::read_to_string(reports.join("report.md")).unwrap();
+    assert!(md.contains("127.0.0.1"), "{md}");
+
     // The JSON log holds the same detections as the store.
     let json_ids: HashSet<String> = s
         .json_events()
