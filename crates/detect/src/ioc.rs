@@ -78,10 +78,8 @@ pub fn from_line(line: &str) -> Vec<Indicator> {
         out.push(Indicator::new(IocKind::Url, url));
         if let Some((host, port)) = url_host(url) {
             push_host(&mut out, &host);
-            if url.to_ascii_lowercase().starts_with("stratum") {
-                if let Some(port) = port {
-                    out.push(Indicator::new(IocKind::HostPort, format!("{host}:{port}")));
-                }
+            if let (true, Some(port)) = (url.to_ascii_lowercase().starts_with("stratum"), port) {
+                out.push(Indicator::new(IocKind::HostPort, format!("{host}:{port}")));
             }
         }
     }

@@ -157,10 +157,8 @@ impl SessionAnalysis {
 
     /// The threat score of a command line (remembered for the `observe` that follows).
     pub fn score(&mut self, line: &str) -> ThreatScore {
-        if let Some((l, _, s)) = &self.last {
-            if l == line {
-                return s.clone();
-            }
+        if let Some((_, _, s)) = self.last.as_ref().filter(|(l, _, _)| l == line) {
+            return s.clone();
         }
         let n = normalize(line);
         let s = self.rules.threat.score(&n.text);
@@ -179,10 +177,8 @@ impl SessionAnalysis {
             .input
             .backspaces
             .saturating_add(u32::try_from(bs).unwrap_or(u32::MAX));
-        if let Some(prev) = self.last_input_ms {
-            if self.gaps.len() < MAX_GAPS {
-                self.gaps.push(at_ms.saturating_sub(prev));
-            }
+        if let Some(prev) = self.last_input_ms.filter(|_| self.gaps.len() < MAX_GAPS) {
+            self.gaps.push(at_ms.saturating_sub(prev));
         }
         self.last_input_ms = Some(at_ms);
     }
@@ -388,6 +384,50 @@ impl SessionAnalysis {
             }));
         }
         self.last = Some((input.to_string(), norm, score));
+    }
+
+    /// IOCs inside a file the attacker wrote, ran or uploaded (URLs and hosts of a dropped
+    /// script). Binary files and bytes past the first 256 KiB are skipped.
+    pub fn artifact(&mut self, bytes: &[u8]) -> Vec<EventKind> {
+        let mut out = Vec::new();
+        let head = bytes.get(..bytes.len().min(256 * 1024)).unwrap_or(&[]);
+        let Ok(text) = std::str::from_utf8(head) else {
+            return out;
+        };
+        if text.contains('\0') {
+            return out;
+        }
+        for line in text.lines() {
+            self.iocs(ioc::from_line(line), &mut out);
+        }
+        out
+    }
+
+    /// Techniques the per-address profile found for this session's address (password
+    /// spraying, credential stuffing, brute force): reported like any other technique.
+    pub fn profile_signals(&mut self, signals: &[String]) -> Vec<EventKind> {
+        let mut out = Vec::new();
+        for s in signals {
+            let (id, name) = match s.as_str() {
+                "brute_force" | "password_guessing" => {
+                    ("T1110.001", "Brute Force: Password Guessing")
+                }
+                "password_spraying" => ("T1110.003", "Brute Force: Password Spraying"),
+                "credential_stuffing" => ("T1110.004", "Brute Force: Credential Stuffing"),
+                _ => continue,
+            };
+            let evidence = format!("address profile: {s}");
+            self.technique(
+                &mut out,
+                id,
+                name,
+                Tactic::CredentialAccess,
+                Confidence::High,
+                &format!("profile.{s}"),
+                &evidence,
+            );
+        }
+        out
     }
 
     fn token_touched(&mut self, t: miragepot_event::TokenTouched, out: &mut Vec<EventKind>) {

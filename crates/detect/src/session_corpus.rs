@@ -79,7 +79,7 @@ fn the_corpus_runs_through_every_detector() {
         *bands.entry(summary.risk_band.as_str()).or_default() += 1;
     }
     let mut rows: Vec<_> = per_technique.iter().collect();
-    rows.sort_by(|a, b| b.1.1.cmp(&a.1.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1.1));
     println!("| technique | name | sequences | sessions (weighted by count) |\n|---|---|---|---|");
     for (id, (name, n, w)) in &rows {
         println!("| {id} | {name} | {n} | {w} |");

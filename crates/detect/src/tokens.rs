@@ -90,7 +90,12 @@ const B64ISH: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 fn password(key: &[u8], session: SessionId, label: &str) -> String {
     let b = prf(key, session, label);
     let mut p = pick(b.get(..16).unwrap_or(&[]), ALNUM);
-    let sym = ['#', '%', '@', '_'][usize::from(b.get(16).copied().unwrap_or(0)) % 4];
+    let sym = match b.get(16).copied().unwrap_or(0) % 4 {
+        0 => '#',
+        1 => '%',
+        2 => '@',
+        _ => '_',
+    };
     let at = 3 + usize::from(b.get(17).copied().unwrap_or(0)) % 10;
     if p.is_char_boundary(at) {
         p.insert(at, sym);
@@ -452,10 +457,12 @@ impl TokenIndex {
             if word.len() < MIN_NEEDLE {
                 continue;
             }
-            if let Some(r) = self.map.get(word) {
-                if r.session != own && !out.contains(r) {
-                    out.push(*r);
-                }
+            if let Some(r) = self
+                .map
+                .get(word)
+                .filter(|r| r.session != own && !out.contains(r))
+            {
+                out.push(*r);
             }
         }
         out

@@ -207,7 +207,7 @@ impl SessionDriver {
 
     /// Publishes a detection linked to `cause` (detections are not analysed again, except a
     /// tarpit delay, which the summary sums).
-    fn publish_linked(&mut self, kind: EventKind, cause: crate::EventId) {
+    pub(crate) fn publish_linked(&mut self, kind: EventKind, cause: crate::EventId) {
         let mut ev = self.ctx.event(now(), kind);
         ev.caused_by = Some(cause);
         if let Some(d) = self.detect.as_mut() {
@@ -444,13 +444,19 @@ impl SessionDriver {
                     bytes,
                 } => {
                     let size = bytes.len() as u64;
+                    let id = self.emit(EventKind::FileExecuted {
+                        path: path.clone(),
+                        size,
+                        sha256: sha256.clone(),
+                    });
+                    self.artifact_iocs(&bytes, id);
                     if self.executed_bytes.saturating_add(bytes.len()) <= MAX_EXECUTED_BYTES {
                         self.executed_bytes += bytes.len();
-                        self.executed.push((sha256.clone(), bytes));
+                        self.executed.push((sha256, bytes));
                     } else {
                         tracing::warn!(%path, size, "Executed file not kept: session budget spent.");
                     }
-                    EventKind::FileExecuted { path, size, sha256 }
+                    continue;
                 }
                 Observation::Download(d) => EventKind::Download {
                     tool: d.tool,

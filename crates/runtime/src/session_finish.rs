@@ -33,11 +33,12 @@ impl SessionDriver {
                 if let Err(e) = store.put_hashed(&sha, &bytes).await {
                     tracing::error!(error = %e, "Cannot store an artifact.");
                 }
-                self.emit(EventKind::FileWritten {
+                let id = self.emit(EventKind::FileWritten {
                     path,
                     size: bytes.len() as u64,
                     sha256: sha,
                 });
+                self.artifact_iocs(&bytes, id);
             }
         }
         if let Some(rec) = self.recorder.take() {
@@ -71,14 +72,34 @@ impl SessionDriver {
         });
     }
 
+    /// Publishes the IOCs inside a file's bytes, linked to the event about the file.
+    pub(crate) fn artifact_iocs(&mut self, bytes: &[u8], cause: crate::EventId) {
+        let found = match self.detect.as_mut() {
+            Some(d) => d.analysis().artifact(bytes),
+            None => return,
+        };
+        for kind in found {
+            self.publish_linked(kind, cause);
+        }
+    }
+
     async fn summarise(&mut self, duration_ms: u64) {
         let Some(detect) = self.detect.as_mut() else {
             return;
         };
-        let summary = detect.analysis().summary(duration_ms);
         let shared = std::sync::Arc::clone(detect.shared());
         let ip = self.ctx.src_ip;
-        self.emit(EventKind::SessionSummary(summary.clone()));
+        // Credential attacks show across sessions: the address's profile names them.
+        let assessment = shared.profiles().assess(ip, now());
+        let found = match assessment.as_ref() {
+            Some(a) => detect.analysis().profile_signals(&a.signals),
+            None => Vec::new(),
+        };
+        let summary = detect.analysis().summary(duration_ms);
+        let id = self.emit(EventKind::SessionSummary(summary.clone()));
+        for kind in found {
+            self.publish_linked(kind, id);
+        }
         if let Some(a) = shared.changed_assessment(ip, now()) {
             self.emit(EventKind::IpProfile(a));
         }
