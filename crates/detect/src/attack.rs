@@ -145,7 +145,7 @@ mod tests {
             ("chmod +x x.sh", &["T1222.002"]),
             (
                 "cd ~ && rm -rf .ssh && mkdir .ssh && echo \"ssh-rsa AAAAB3 mdrfckr\" >> .ssh/authorized_keys && chmod -R go= ~/.ssh",
-                &["T1222.002", "T1098.004", "T1564.001"],
+                &["T1222.002", "T1098.004"],
             ),
             (
                 "(crontab -l; echo \"* * * * * /tmp/x\") | crontab -",
@@ -161,6 +161,7 @@ mod tests {
             ("iptables -F", &["T1562.004"]),
             ("setenforce 0", &["T1562.001"]),
             ("mkdir /tmp/.X25-unix", &["T1564.001"]),
+            ("cd /dev/shm/.x; ./run", &["T1564.001"]),
             ("pkill -f xmrig", &["T1489", "T1496"]),
             (
                 "./xmrig --donate-level 1 -o stratum+tcp://pool:3333",
@@ -186,7 +187,13 @@ mod tests {
 
     #[test]
     fn plain_lines_give_nothing() {
-        for line in ["echo hello", "cat README.md", "exit", "export TERM=xterm"] {
+        for line in [
+            "echo hello",
+            "cat README.md",
+            "exit",
+            "export TERM=xterm",
+            "cat ~/.profile",
+        ] {
             assert!(
                 techniques(line).is_empty(),
                 "{line}: {:?}",

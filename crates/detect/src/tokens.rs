@@ -317,29 +317,33 @@ impl TokenWatch {
         }
     }
 
-    /// A command line arrived: copies, sends and uses.
+    /// A command line arrived: copies, sends and uses. Each pipeline of the line (split at
+    /// `;`, `&&`, `||` and `&`) is judged on its own, so `wget x; cat ~/.env` is not a send.
     pub fn on_input(&mut self, line: &str) -> Vec<TokenTouched> {
         let mut out = Vec::new();
         let line = cap(line, crate::normalize::MAX_LINE);
-        let words: Vec<&str> = command_words(line).collect();
-        let copies = words.iter().any(|w| COPY_TOOLS.contains(w));
-        let sends = words.iter().any(|w| SEND_TOOLS.contains(w));
-        for t in 0..self.tokens.len() {
-            let Some(tok) = self.tokens.get(t) else {
-                continue;
-            };
-            if tok.needles.iter().any(|n| line.contains(n.as_str())) {
-                let action = if sends {
-                    TokenAction::Exfiltrate
-                } else {
-                    TokenAction::Use
+        let flat = line.replace("||", ";");
+        for pipeline in flat.split([';', '&', '\n']) {
+            let words: Vec<&str> = command_words(pipeline).collect();
+            let copies = words.iter().any(|w| COPY_TOOLS.contains(w));
+            let sends = words.iter().any(|w| SEND_TOOLS.contains(w));
+            for t in 0..self.tokens.len() {
+                let Some(tok) = self.tokens.get(t) else {
+                    continue;
                 };
-                self.hit(t, action, line, &mut out);
-            } else if mentions_file(line, &tok.path) {
-                if sends {
-                    self.hit(t, TokenAction::Exfiltrate, line, &mut out);
-                } else if copies {
-                    self.hit(t, TokenAction::Copy, line, &mut out);
+                if tok.needles.iter().any(|n| pipeline.contains(n.as_str())) {
+                    let action = if sends {
+                        TokenAction::Exfiltrate
+                    } else {
+                        TokenAction::Use
+                    };
+                    self.hit(t, action, line, &mut out);
+                } else if mentions_file(pipeline, &tok.path) {
+                    if sends {
+                        self.hit(t, TokenAction::Exfiltrate, line, &mut out);
+                    } else if copies {
+                        self.hit(t, TokenAction::Copy, line, &mut out);
+                    }
                 }
             }
         }

