@@ -113,6 +113,8 @@ pub struct SessionDriver {
     pub(crate) detect: Option<SessionDetect>,
     /// Honeytoken files planted (path, sha256), not reported as written unless changed.
     pub(crate) planted: Vec<(String, String)>,
+    /// Whether the shell exists but its honeytokens are not planted yet.
+    pub(crate) tokens_pending: bool,
     /// Per-command records for `session_<id>.json`.
     pub(crate) log: crate::session_log::CommandLog,
 }
@@ -164,6 +166,7 @@ impl SessionDriver {
             executed_bytes: 0,
             detect: services.detection.clone().map(SessionDetect::new),
             planted: Vec::new(),
+            tokens_pending: false,
             log: crate::session_log::CommandLog::default(),
         };
         let mut d = d;
@@ -264,10 +267,20 @@ impl SessionDriver {
         }
     }
 
-    /// A shell for the session's user, with this session's honeytokens planted in its
-    /// filesystem (`honeytoken_planted` says which).
+    /// A shell for the session's user. Its honeytokens are planted when the attacker first
+    /// sends something ([`SessionDriver::plant_tokens`]), so an idle session costs nothing
+    /// for them.
     fn make_shell(&mut self, mode: Mode) -> Shell {
-        let mut shell = self.bare_shell(mode);
+        self.tokens_pending = self.detect.is_some();
+        self.bare_shell(mode)
+    }
+
+    /// Plants this session's honeytokens into its shell's filesystem, once, before the first
+    /// input reaches it (`honeytoken_planted` says which).
+    fn plant_tokens(&mut self) {
+        if !std::mem::take(&mut self.tokens_pending) {
+            return;
+        }
         let user = self.services.persona.user(&self.user).cloned();
         let (uid, gid, home) = user.as_ref().map_or((0, 0, "/root".to_string()), |u| {
             (u.uid, u.gid, u.home.clone())
@@ -277,25 +290,25 @@ impl SessionDriver {
             Some(d) => d.mint_tokens(session, &home),
             None => Vec::new(),
         };
-        if !tokens.is_empty() {
-            // Files look a few weeks old; the age is fixed per session.
-            let age = 20 + i64::from(session.0.as_bytes().last().copied().unwrap_or(0) % 40);
-            let written = crate::detection::plant(
-                shell.fs_mut(),
-                &tokens,
-                uid,
-                gid,
-                now().unix_timestamp(),
-                age,
-            );
-            let planted: Vec<_> = tokens.iter().map(|t| t.planted()).collect();
-            if let Some(d) = self.detect.as_ref() {
-                d.shared().remember_tokens(session, &planted);
-            }
-            self.planted = written;
-            self.emit(EventKind::HoneytokenPlanted { tokens: planted });
+        let Some(shell) = self.shell.as_mut().filter(|_| !tokens.is_empty()) else {
+            return;
+        };
+        // Files look a few weeks old; the age is fixed per session.
+        let age = 20 + i64::from(session.0.as_bytes().last().copied().unwrap_or(0) % 40);
+        let written = crate::detection::plant(
+            shell.fs_mut(),
+            &tokens,
+            uid,
+            gid,
+            now().unix_timestamp(),
+            age,
+        );
+        let planted: Vec<_> = tokens.iter().map(|t| t.planted()).collect();
+        if let Some(d) = self.detect.as_ref() {
+            d.shared().remember_tokens(session, &planted);
         }
-        shell
+        self.planted = written;
+        self.emit(EventKind::HoneytokenPlanted { tokens: planted });
     }
 
     fn bare_shell(&self, mode: Mode) -> Shell {
@@ -345,6 +358,7 @@ impl SessionDriver {
             r.input(bytes);
         }
         self.note_input(bytes);
+        self.plant_tokens();
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
         };
@@ -369,6 +383,7 @@ impl SessionDriver {
             let shell = self.make_shell(Mode::Exec);
             self.shell = Some(shell);
         }
+        self.plant_tokens();
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
         };
@@ -499,6 +514,7 @@ impl SessionDriver {
             let shell = self.make_shell(Mode::Exec);
             self.shell = Some(shell);
         }
+        self.plant_tokens();
         let persona = Arc::clone(&self.services.persona);
         let user = persona.user(&self.user).cloned();
         let ctx = Ctx {

@@ -11,6 +11,27 @@ use super::{DataDirs, Services, SessionDriver};
 use crate::Pipeline;
 
 fn driver(pacing: bool, dir: &std::path::Path) -> (SessionDriver, Pipeline) {
+    driver_with(pacing, dir, None)
+}
+
+fn detection() -> Arc<crate::Detection> {
+    use miragepot_detect::profile::{ProfileBook, ProfileConfig};
+    Arc::new(crate::Detection {
+        rules: Arc::new(miragepot_detect::session::Rules::builtin().unwrap()),
+        tarpit: false,
+        token_key: Some(b"test key".to_vec()),
+        tokens: std::sync::Mutex::new(miragepot_detect::tokens::TokenIndex::new(100)),
+        profiles: std::sync::Mutex::new(ProfileBook::new(ProfileConfig::default())),
+        session_logs: None,
+        published: std::sync::Mutex::new(std::collections::HashMap::new()),
+    })
+}
+
+fn driver_with(
+    pacing: bool,
+    dir: &std::path::Path,
+    detection: Option<Arc<crate::Detection>>,
+) -> (SessionDriver, Pipeline) {
     let (bus, pipeline) = Pipeline::start(Vec::new(), 1024, 16);
     let services = Arc::new(Services {
         sensor: "t".into(),
@@ -21,7 +42,7 @@ fn driver(pacing: bool, dir: &std::path::Path) -> (SessionDriver, Pipeline) {
         record: false,
         pacing,
         max_recording_bytes: 1 << 20,
-        detection: None,
+        detection,
     });
     let peer = "203.0.113.9:40000".parse().unwrap();
     let local = "10.0.3.17:22".parse().unwrap();
@@ -108,4 +129,40 @@ async fn a_dropped_script_that_runs_is_kept_even_after_rm() {
     assert_eq!(*size, 11);
     let kept = std::fs::read(dir.path().join("artifacts").join(sha)).unwrap();
     assert_eq!(kept, b"echo pwned\n");
+}
+
+#[tokio::test]
+async fn honeytokens_are_planted_at_the_first_input_and_not_reported_as_attacker_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _p) = driver_with(false, dir.path(), Some(detection()));
+    let mut live = d.services().bus.subscribe();
+    d.pty_request("xterm", 80, 24);
+    d.start_shell();
+    assert!(
+        !d.tokens_pending || d.planted.is_empty(),
+        "nothing planted while idle"
+    );
+    assert!(d.planted.is_empty());
+    d.data(b"ls -la ~/.aws; cat /var/www/html/wp-config.php | grep DB_USER\r");
+    assert_eq!(d.planted.len(), 6);
+    let out = d.data(b"ls -l /var/www/html/wp-config.php\r");
+    let text = String::from_utf8_lossy(&out.out);
+    assert!(text.contains("-rw-r----- 1 www-data www-data"), "{text}");
+    // The attacker changes one token file: only that one is an attacker file.
+    d.data(b"echo x >> ~/.env\r");
+    d.finish(miragepot_event::EndReason::ClientClosed).await;
+    let mut written = Vec::new();
+    let mut planted = 0;
+    for _ in 0..200 {
+        while let Ok(ev) = live.try_recv() {
+            match &ev.kind {
+                EventKind::FileWritten { path, .. } => written.push(path.clone()),
+                EventKind::HoneytokenPlanted { tokens } => planted = tokens.len(),
+                _ => {}
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(planted, 6);
+    assert_eq!(written, vec!["/root/.env".to_string()]);
 }
