@@ -113,6 +113,7 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "dd" => include_str!("help/dd.help"),
         "file" => include_str!("help/file.help"),
         "file.usage" => include_str!("help/file.usage"),
+        "unzip" => include_str!("help/unzip.help"),
         _ => return None,
     })
 }

@@ -117,6 +117,7 @@ mod truecmd;
 mod tty;
 mod uname;
 mod uniq;
+mod unzip;
 mod uptime;
 mod users;
 mod util;
@@ -371,6 +372,7 @@ pub const COMMANDS: &[&dyn Command] = &[
     &gzip::Gzip,
     &gzip::Gunzip,
     &gzip::Zcat,
+    &unzip::Unzip,
     &wget::Wget,
     &curl::Curl,
     &tftp::Tftp,
@@ -585,6 +587,7 @@ mod tests {
         ("od", [("Usage: od [OPTION]... [FILE]...\n  or:  od [-abcdfilosx]... [FILE] [[+]OFFSET[.][b]]", "", 0), ("od (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "od: invalid option -- 'Y'\nTry 'od --help' for more information.", 1), ("", "od: unrecognized option '--bogus-option'\nTry 'od --help' for more information.", 1)]),
         ("hexdump", [("\nUsage:", "", 0), ("hexdump from util-linux 2.38.1\n", "", 0), ("", "hexdump: invalid option -- 'Y'\nTry 'hexdump --help' for more information.", 1), ("", "hexdump: unrecognized option '--bogus-option'\nTry 'hexdump --help' for more information.", 1)]),
         ("strings", [("Usage: strings [option(s)] [file(s)]\n Display printable strings in [file(s)] (stdin by default)", "", 0), ("GNU strings (GNU Binutils for Debian) 2.40\nCopyright (C) 2023 Free Software Foundation, Inc.", "", 0), ("", "strings: invalid option -- 'Y'\nUsage: strings [option(s)] [file(s)]", 1), ("", "strings: unrecognized option '--bogus-option'\nUsage: strings [option(s)] [file(s)]", 1)]),
+        ("unzip", [("UnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.\n", "", 0), ("", "caution:  both -n and -o specified; ignoring -o\nUnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.", 10), ("", "UnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.\n", 10), ("error:  -fn or any combination of -c, -l, -p, -t, -u and -v options invalid\ncaution:  both -n and -o specified; ignoring -o", "", 10)]),
         ("cal", [("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- 'Y'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64)]),
     ];
 
