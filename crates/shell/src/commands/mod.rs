@@ -82,6 +82,7 @@ mod nettools;
 mod nproc;
 mod od;
 mod ping;
+mod power;
 mod printenv;
 mod printf;
 mod ps;
@@ -319,6 +320,7 @@ pub const COMMANDS: &[&dyn Command] = &[
     &cp::Cp,
     &ln::Ln,
     &ls::Ls,
+    &ls::Dir,
     &mkdir::Mkdir,
     &mv::Mv,
     &rm::Rm,
@@ -333,6 +335,10 @@ pub const COMMANDS: &[&dyn Command] = &[
     &netstat::Netstat,
     &systemctl::Systemctl,
     &systemctl::Service,
+    &power::Reboot,
+    &power::Poweroff,
+    &power::Halt,
+    &power::Shutdown,
     &ip::Ip,
     &iptables::Iptables,
     &iptables::Ip6tables,
@@ -588,6 +594,11 @@ mod tests {
         ("hexdump", [("\nUsage:", "", 0), ("hexdump from util-linux 2.38.1\n", "", 0), ("", "hexdump: invalid option -- 'Y'\nTry 'hexdump --help' for more information.", 1), ("", "hexdump: unrecognized option '--bogus-option'\nTry 'hexdump --help' for more information.", 1)]),
         ("strings", [("Usage: strings [option(s)] [file(s)]\n Display printable strings in [file(s)] (stdin by default)", "", 0), ("GNU strings (GNU Binutils for Debian) 2.40\nCopyright (C) 2023 Free Software Foundation, Inc.", "", 0), ("", "strings: invalid option -- 'Y'\nUsage: strings [option(s)] [file(s)]", 1), ("", "strings: unrecognized option '--bogus-option'\nUsage: strings [option(s)] [file(s)]", 1)]),
         ("unzip", [("UnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.\n", "", 0), ("", "caution:  both -n and -o specified; ignoring -o\nUnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.", 10), ("", "UnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.\n", 10), ("error:  -fn or any combination of -c, -l, -p, -t, -u and -v options invalid\ncaution:  both -n and -o specified; ignoring -o", "", 10)]),
+        ("dir", [("Usage: dir [OPTION]... [FILE]...\nList information about the FILEs (the current directory by default).", "", 0), ("dir (GNU coreutils) 9.1\nCopyright (C) 2022 Free Software Foundation, Inc.", "", 0), ("", "dir: invalid option -- 'Y'\nTry 'dir --help' for more information.", 2), ("", "dir: unrecognized option '--bogus-option'\nTry 'dir --help' for more information.", 2)]),
+        ("reboot", [("reboot [OPTIONS...] [ARG]\n", "", 0), ("", "reboot: unrecognized option '--version'\n", 1), ("", "reboot: invalid option -- 'Y'\n", 1), ("", "reboot: unrecognized option '--bogus-option'\n", 1)]),
+        ("poweroff", [("poweroff [OPTIONS...]\n", "", 0), ("", "poweroff: unrecognized option '--version'\n", 1), ("", "poweroff: invalid option -- 'Y'\n", 1), ("", "poweroff: unrecognized option '--bogus-option'\n", 1)]),
+        ("halt", [("halt [OPTIONS...]\n", "", 0), ("", "halt: unrecognized option '--version'\n", 1), ("", "halt: invalid option -- 'Y'\n", 1), ("", "halt: unrecognized option '--bogus-option'\n", 1)]),
+        ("shutdown", [("shutdown [OPTIONS...] [TIME] [WALL...]\n", "", 0), ("", "shutdown: unrecognized option '--version'\n", 1), ("", "shutdown: invalid option -- 'Y'\n", 1), ("", "shutdown: unrecognized option '--bogus-option'\n", 1)]),
         ("cal", [("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- 'Y'\nUsage: cal [general options] [-jy] [[month] year]", 64), ("", "cal: invalid option -- '-'\nUsage: cal [general options] [-jy] [[month] year]", 64)]),
     ];
 
