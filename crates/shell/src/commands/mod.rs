@@ -85,6 +85,7 @@ mod ping;
 mod power;
 mod printenv;
 mod printf;
+mod procmatch;
 mod ps;
 mod pwd;
 mod readlink;
