@@ -7,6 +7,9 @@ use std::io::Read;
 
 use flate2::{Crc, read::DeflateDecoder};
 
+/// Most central-directory entries read from one archive (a classic zip's own limit).
+const MAX_ENTRIES: u64 = 65_535;
+
 /// One central-directory entry.
 #[derive(Debug, Clone)]
 pub(super) struct Member {
@@ -151,7 +154,8 @@ pub(super) fn open(data: &[u8]) -> Result<Zip, OpenError> {
     let mut at = to_usize(cd_offset.saturating_add(extra_bytes));
     let mut members = Vec::new();
     let mut bad_central = None;
-    for j in 0..total {
+    // Zip64 counts are 64-bit; past this many entries the rest are left unread.
+    for j in 0..total.min(MAX_ENTRIES) {
         if data.get(at..at.saturating_add(4)) != Some(b"PK\x01\x02") {
             bad_central = Some(to_usize(j) + 1);
             break;
