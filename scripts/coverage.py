@@ -141,6 +141,13 @@ NOTES = {
     "curl": "simulated download: real output and stats table, `download` event",
     "tftp": "tftp-hpa: simulated transfer, `download` event",
     "cd": "bash builtin, cwd kept for the session",
+    "dir": "coreutils `dir` (`ls -C -b`): columns and escapes even in a pipe",
+    "reboot": "root: the session ends like a dropped connection; others: logind's refusal "
+              "(see \"Power\" above)",
+    "shutdown": "root: `now` ends the session, a time is scheduled (`Shutdown scheduled for "
+                "...`), `-c` cancels; others: logind's refusal (see \"Power\" above)",
+    "poweroff": "as `reboot`",
+    "halt": "as `reboot`",
 }
 
 

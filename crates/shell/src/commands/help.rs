@@ -113,6 +113,12 @@ pub(crate) fn help(name: &str) -> Option<&'static str> {
         "dd" => include_str!("help/dd.help"),
         "file" => include_str!("help/file.help"),
         "file.usage" => include_str!("help/file.usage"),
+        "unzip" => include_str!("help/unzip.help"),
+        "dir" => include_str!("help/dir.help"),
+        "reboot" => include_str!("help/reboot.help"),
+        "poweroff" => include_str!("help/poweroff.help"),
+        "halt" => include_str!("help/halt.help"),
+        "shutdown" => include_str!("help/shutdown.help"),
         _ => return None,
     })
 }
@@ -146,6 +152,7 @@ pub(crate) fn version(name: &str) -> Option<&'static str> {
         "last" => include_str!("help/last.version"),
         "ln" => include_str!("help/ln.version"),
         "ls" => include_str!("help/ls.version"),
+        "dir" => include_str!("help/dir.version"),
         "md5sum" => include_str!("help/md5sum.version"),
         "mkdir" => include_str!("help/mkdir.version"),
         "mv" => include_str!("help/mv.version"),

@@ -4,10 +4,11 @@
 //!
 //! bash's builtin `kill` (in the interpreter) is what `kill PID` usually runs; this is the
 //! binary (`/usr/bin/kill`, `env kill`). Emulated: `-SIG`, `-s SIG`, `-l [SIG]`, `-L`,
-//! `--help`, `--version`; killall `-9`/`-SIG`, `-s`, `-u`, `-q`, `-e`, `-I`, `-v`, `-l`;
-//! pkill `-9`/`-SIG`, `--signal`, `-f`, `-u`, `-x`, `-i`, `-e`. Known gaps: regex matching
-//! (`pkill` patterns are matched as plain substrings, `killall -r` likewise).
+//! `--help`, `--version`; killall `-9`/`-SIG`, `-s`, `-u`, `-q`, `-e`, `-I`, `-v`, `-l`,
+//! `-r` (regex names); pkill `-9`/`-SIG`, `--signal`, `-f`, `-u`, `-x`, `-i`, `-e`, its
+//! pattern an extended regex (`procmatch`).
 
+use super::procmatch::{Sel, compile, matches};
 use super::sysmodel::{self, KillOutcome};
 use super::{CmdCtx, Command, help};
 
@@ -164,48 +165,6 @@ impl Command for Kill {
     }
 }
 
-/// Matching options shared by `killall` and `pkill`.
-#[derive(Default)]
-struct Sel {
-    sig: Option<usize>,
-    user: Option<String>,
-    full: bool,
-    exact: bool,
-    icase: bool,
-    quiet: bool,
-    verbose: bool,
-    names: Vec<String>,
-}
-
-/// The processes of the model (not this session's shell) matching `pat`.
-fn matches(ctx: &mut CmdCtx<'_>, sel: &Sel, pat: &str, killall: bool) -> Vec<(u32, String)> {
-    let rows = sysmodel::background(ctx.persona, ctx.sys);
-    let fold = |s: &str| {
-        if sel.icase {
-            s.to_lowercase()
-        } else {
-            s.to_string()
-        }
-    };
-    let pat = fold(pat);
-    rows.into_iter()
-        .filter(|r| sel.user.as_ref().is_none_or(|u| &r.p.user == u))
-        .filter(|r| {
-            let comm = sysmodel::comm(&r.p.cmd);
-            let hay = fold(if sel.full { &r.p.cmd } else { &comm });
-            if killall {
-                let base = pat.rsplit('/').next().unwrap_or(&pat);
-                hay == base || (!sel.exact && base.len() > 15 && base.starts_with(&hay))
-            } else if sel.exact {
-                hay == pat
-            } else {
-                hay.contains(&pat)
-            }
-        })
-        .map(|r| (r.p.pid, sysmodel::comm(&r.p.cmd)))
-        .collect()
-}
-
 /// `killall`.
 pub struct Killall;
 
@@ -274,7 +233,8 @@ impl Command for Killall {
                 "--ignore-case" => sel.icase = true,
                 "--quiet" => sel.quiet = true,
                 "--verbose" => sel.verbose = true,
-                "--process-group" | "--interactive" | "--regexp" | "--wait" => {}
+                "--regexp" => sel.regex = true,
+                "--process-group" | "--interactive" | "--wait" => {}
                 s if s.starts_with("--") => return usage(ctx),
                 s => {
                     let body = s.trim_start_matches('-');
@@ -290,7 +250,8 @@ impl Command for Killall {
                             'I' => sel.icase = true,
                             'q' => sel.quiet = true,
                             'v' => sel.verbose = true,
-                            'g' | 'i' | 'r' | 'w' => {}
+                            'r' => sel.regex = true,
+                            'g' | 'i' | 'w' => {}
                             _ => {
                                 ctx.stderr.line(&format!(
                                     "{body}: unknown signal; killall -l lists signals."
@@ -307,9 +268,17 @@ impl Command for Killall {
         }
         let sig = sel.sig.unwrap_or(15);
         let names = std::mem::take(&mut sel.names);
+        // psmisc compiles every pattern before it signals anything.
+        if sel.regex
+            && let Some(bad) = names.iter().find(|n| compile(n, sel.icase, false).is_err())
+        {
+            ctx.stderr
+                .line(&format!("killall: Bad regular expression: {bad}"));
+            return 1;
+        }
         let mut st = 0;
         for name in names.iter().take(256) {
-            let found = matches(ctx, &sel, name, true);
+            let found = matches(ctx, &sel, name, true).unwrap_or_default();
             let mut killed = 0;
             for (pid, comm) in &found {
                 match send(ctx, *pid, sig) {
@@ -488,7 +457,13 @@ impl Command for Pkill {
             ctx.stderr.line("pkill: no matching criteria specified");
             return try_help(ctx);
         }
-        let found = matches(ctx, &sel, pat.as_deref().unwrap_or(""), false);
+        let found = match matches(ctx, &sel, pat.as_deref().unwrap_or(""), false) {
+            Ok(f) => f,
+            Err(msg) => {
+                ctx.stderr.line(&format!("pkill: regex error: {msg}"));
+                return 2;
+            }
+        };
         let sig = sel.sig.unwrap_or(15);
         let mut any = false;
         for (pid, comm) in found {

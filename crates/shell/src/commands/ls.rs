@@ -1,4 +1,5 @@
-//! `ls`: list directory contents (coreutils 9.1, `LC_ALL=C.UTF-8` byte-order sorting).
+//! `ls` and `dir`: list directory contents (coreutils 9.1, `LC_ALL=C.UTF-8` byte-order
+//! sorting). `dir` is the same program with columns and `-b` escapes as its defaults.
 //!
 //! Every option of GNU ls 9.1 is accepted (same short letters and long names, so unknown
 //! ones are refused exactly as GNU does). Emulated: `-l -g -o -n -G --author -Z`, `-a -A -B
@@ -102,6 +103,8 @@ enum Quoting {
 
 #[derive(Default)]
 struct Opts {
+    /// `ls` or `dir`, for messages.
+    prog: &'static str,
     layout: Layout,
     hidden: Hidden,
     /// `Some(1024)` for `-h`, `Some(1000)` for `--si`.
@@ -155,7 +158,27 @@ impl Command for Ls {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        match options::parse(ctx, args) {
+        match options::parse(ctx, args, "ls") {
+            Ok((o, ops)) => list(ctx, &o, ops),
+            Err(code) => code,
+        }
+    }
+}
+
+/// `dir`: GNU's `ls -C -b` (the same program, another default format and quoting).
+pub struct Dir;
+
+impl Command for Dir {
+    fn name(&self) -> &'static str {
+        "dir"
+    }
+
+    fn paths(&self) -> &'static [&'static str] {
+        &["/usr/bin/dir"]
+    }
+
+    fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        match options::parse(ctx, args, "dir") {
             Ok((o, ops)) => list(ctx, &o, ops),
             Err(code) => code,
         }
@@ -183,7 +206,7 @@ fn list(ctx: &mut CmdCtx<'_>, o: &Opts, mut ops: Vec<String>) -> i32 {
         };
         match meta {
             Err(e) => {
-                ctx.error("ls", &format!("cannot access {}: {e}", sq(op)));
+                ctx.error(o.prog, &format!("cannot access {}: {e}", sq(op)));
                 status = 2;
             }
             Ok(meta) => {
@@ -217,7 +240,7 @@ fn list(ctx: &mut CmdCtx<'_>, o: &Opts, mut ops: Vec<String>) -> i32 {
             Err(e) => {
                 ctx.stdout.write_str(&finish(o, std::mem::take(&mut out)));
                 let msg = format!("cannot open directory {}: {e}", sq(&d.name));
-                ctx.error("ls", &msg);
+                ctx.error(o.prog, &msg);
                 status = 2;
                 continue;
             }

@@ -2,9 +2,11 @@
 //! `ss` shows, gone once their process is killed.
 //!
 //! Emulated: `-t`, `-u`, `-x`, `-w`, `-l`, `-a`, `-n`, `-p`, `-e` (accepted), `-W`, `-4`,
-//! `-6`, `-h`, `-V`, and the UNIX-socket section when no protocol is chosen. Known gaps:
+//! `-6`, `-A FAMILY`, `-h`, `-V` (options shared with `ss` in `sockopts`), and the
+//! UNIX-socket section when no protocol is chosen. Known gaps:
 //! `-r`, `-i`, `-s` and `-c` print the socket listing too.
 
+use super::sockopts::{self, Parsed, Tool};
 use super::sysmodel::{self, ProcRow};
 use super::{CmdCtx, Command, help};
 
@@ -88,9 +90,6 @@ impl Command for Netstat {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
-        let (mut tcp, mut udp, mut unix, mut raw) = (false, false, false, false);
-        let (mut listen, mut all, mut numeric, mut procs, mut v4, mut v6) =
-            (false, false, false, false, false, false);
         let usage = |ctx: &mut CmdCtx<'_>, code: i32| {
             let h = help::help("netstat").unwrap_or_default();
             if code == 0 {
@@ -101,67 +100,23 @@ impl Command for Netstat {
             ctx.stderr.write_str(include_str!("help/netstat.afs"));
             code
         };
-        for a in args.iter().skip(1) {
-            if let Some(l) = a.strip_prefix("--") {
-                match l {
-                    "help" => return usage(ctx, 0),
-                    "version" => {
-                        ctx.stdout
-                            .write_str(help::version("netstat").unwrap_or_default());
-                        return 0;
-                    }
-                    "tcp" => tcp = true,
-                    "udp" => udp = true,
-                    "unix" => unix = true,
-                    "raw" => raw = true,
-                    "listening" => listen = true,
-                    "all" => all = true,
-                    "numeric" => numeric = true,
-                    "program" => procs = true,
-                    _ if !l.is_empty()
-                        && help::help("netstat").is_some_and(|h| h.contains(&format!("--{l}"))) => {
-                    }
-                    _ => {
-                        ctx.stderr
-                            .line(&format!("netstat: unrecognized option '{a}'"));
-                        return usage(ctx, 3);
-                    }
-                }
-                continue;
+        let o = match sockopts::parse(args, Tool::Netstat) {
+            Parsed::Run(o) => o,
+            Parsed::Help => return usage(ctx, 0),
+            Parsed::Version => {
+                ctx.stdout
+                    .write_str(help::version("netstat").unwrap_or_default());
+                return 0;
             }
-            let Some(body) = a.strip_prefix('-') else {
-                continue;
-            };
-            for c in body.chars() {
-                match c {
-                    't' => tcp = true,
-                    'u' => udp = true,
-                    'x' => unix = true,
-                    'w' => raw = true,
-                    'l' => listen = true,
-                    'a' => all = true,
-                    'n' => numeric = true,
-                    'p' => procs = true,
-                    '4' => v4 = true,
-                    '6' => v6 = true,
-                    'h' => return usage(ctx, 0),
-                    'V' => {
-                        ctx.stdout
-                            .write_str(help::version("netstat").unwrap_or_default());
-                        return 0;
-                    }
-                    'e' | 'W' | 'N' | 'o' | 'c' | 'C' | 'F' | 'v' | 'r' | 'i' | 's' | 'g' | 'M'
-                    | 'T' => {}
-                    _ if help::help("netstat").is_some_and(|h| h.contains(&format!(" -{c},"))) => {}
-                    _ => {
-                        ctx.stderr
-                            .line(&format!("netstat: invalid option -- '{c}'"));
-                        return usage(ctx, 3);
-                    }
-                }
+            Parsed::Bad(msg) => {
+                ctx.stderr.line(&format!("netstat: {msg}"));
+                return usage(ctx, 3);
             }
-        }
-        let none = !(tcp || udp || unix || raw);
+        };
+        let (tcp, udp, unix, raw) = (o.tcp, o.udp, o.unix, o.raw);
+        let (listen, all, numeric, procs, v4, v6) =
+            (o.listen, o.all, o.numeric, o.procs, o.v4, o.v6);
+        let none = !(tcp || udp || unix || raw || o.other);
         let inet = tcp || udp || raw || none;
         let what = if all {
             "servers and established"
@@ -280,5 +235,28 @@ tcp6       0      0 :::22                   :::*                    LISTEN      
         assert!(r.stdout.contains("Active UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node   Path\nunix  2      [ ACC ]     STREAM     LISTENING     13452    /run/systemd/private\n"), "{}", r.stdout);
         let r = run("netstat", &["-plnt"], "/", b"");
         assert!(r.stdout.contains("LISTEN      472/sshd: /usr/sbin"));
+    }
+
+    #[test]
+    fn families_and_refusals() {
+        let r = run("netstat", &["-an", "-A", "inet"], "/", b"");
+        assert!(
+            r.stdout
+                .starts_with("Active Internet connections (servers and established)\n")
+        );
+        assert!(!r.stdout.contains("UNIX"));
+        let r = run("netstat", &["-A", "unix", "-l"], "/", b"");
+        assert!(
+            r.stdout
+                .starts_with("Active UNIX domain sockets (only servers)\n")
+        );
+        let r = run("netstat", &["-H"], "/", b"");
+        assert_eq!(r.code, 3);
+        assert!(r.stderr.starts_with("netstat: invalid option -- 'H'\n"));
+        let r = run("netstat", &["-tn", "-A"], "/", b"");
+        assert!(
+            r.stderr
+                .starts_with("netstat: option requires an argument -- 'A'\n")
+        );
     }
 }

@@ -23,4 +23,9 @@ pub struct SysState {
     /// ext4 attribute flags changed by `chattr` this session, by canonical path: the inode
     /// they were set on and the flag bits (`lsattr` order); a new inode at the path starts over.
     pub attrs: BTreeMap<String, (u64, u32)>,
+    /// The machine is going down (`reboot`, `shutdown now` as root): the session ends after
+    /// the command that set it, whatever shell or subshell ran it.
+    pub halted: bool,
+    /// A shutdown scheduled with `shutdown TIME`: what, and when (unix seconds).
+    pub shutdown_at: Option<(super::power::Action, i64)>,
 }

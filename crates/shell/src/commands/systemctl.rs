@@ -215,6 +215,9 @@ fn list_units(ctx: &mut CmdCtx<'_>) -> i32 {
 /// Runs a systemctl verb on unit arguments; the exit status.
 fn verb(ctx: &mut CmdCtx<'_>, verb: &str, units: &[String]) -> i32 {
     match verb {
+        "reboot" => super::power::power_now(ctx, super::power::Action::Reboot),
+        "poweroff" => super::power::power_now(ctx, super::power::Action::Poweroff),
+        "halt" => super::power::power_now(ctx, super::power::Action::Halt),
         "status" => {
             let mut st = 0;
             for (i, a) in units.iter().enumerate().take(64) {
@@ -323,6 +326,15 @@ impl Command for Systemctl {
     }
 
     fn run(&self, ctx: &mut CmdCtx<'_>, args: &[String]) -> i32 {
+        // systemctl acts on the name it was run as (`/sbin/reboot` is a link to it).
+        let argv0 = args
+            .first()
+            .map_or("", |a| miragepot_vfs::path::basename(a));
+        if let Some(c) = super::by_name(argv0)
+            .filter(|c| ["reboot", "poweroff", "halt", "shutdown"].contains(&c.name()))
+        {
+            return c.run(ctx, args);
+        }
         let mut words = Vec::new();
         for a in args.iter().skip(1) {
             if let Some(l) = a.strip_prefix("--") {

@@ -39,7 +39,7 @@ mod misc;
 mod params;
 mod paramval;
 pub(crate) mod parse;
-mod pattern;
+pub(crate) mod pattern;
 pub(crate) mod prescan;
 mod printf;
 mod privilege;

@@ -511,6 +511,12 @@ impl Interp {
         };
         self.emit(io, 1, out.as_bytes());
         self.emit(io, 2, err.as_bytes());
+        if self.sys.halted {
+            // The machine is going down: sshd dies with it, so the session ends here, through
+            // every subshell and nested shell, with nothing more printed.
+            self.exited = Some(status);
+            return Err(Ctl::Stop);
+        }
         Ok(status)
     }
 

@@ -81,19 +81,33 @@ const WHEN: &[&[&str]] = &[
 ];
 
 /// Parses the options into [`Opts`] and the operands; `Err` carries the exit status after
-/// the error was printed.
-pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<String>), i32> {
+/// the error was printed. `prog` is `ls`, or `dir` (GNU's `ls -C -b`: columns and escapes
+/// whatever stdout is).
+pub(super) fn parse(
+    ctx: &mut CmdCtx<'_>,
+    args: &[String],
+    prog: &'static str,
+) -> Result<(Opts, Vec<String>), i32> {
     let (opts, ops) = getopt(args, "abcdfghiklmnopqrstuvw:xABCDFGHI:LNQRST:UXZ1", LONG)
-        .map_err(|e| usage(ctx, "ls", &e, 2))?;
+        .map_err(|e| usage(ctx, prog, &e, 2))?;
     let tty = ctx.stdout_is_tty;
+    let dir = prog == "dir";
+    let columns = if tty || dir {
+        Layout::Columns
+    } else {
+        Layout::One
+    };
     let mut o = Opts {
-        layout: if tty { Layout::Columns } else { Layout::One },
-        quoting: if tty {
+        prog,
+        layout: columns,
+        quoting: if dir {
+            Quoting::Escape
+        } else if tty {
             Quoting::Shell
         } else {
             Quoting::Literal
         },
-        hide_control: tty,
+        hide_control: tty && !dir,
         tabsize: 8,
         ..Opts::default()
     };
@@ -103,7 +117,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
     let mut time_style: Option<String> = None;
     let when = |ctx: &mut CmdCtx<'_>, opt: &str, v: Option<&str>| match v {
         None => Ok(true),
-        Some(v) => match argmatch(ctx, "ls", opt, v, WHEN) {
+        Some(v) => match argmatch(ctx, prog, opt, v, WHEN) {
             Some(0) => Ok(true),
             Some(1) => Ok(false),
             Some(_) => Ok(tty),
@@ -122,7 +136,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
             'f' => {
                 (o.hidden, o.sort, sort_set) = (Hidden::All, Sort::None, true);
                 if o.layout == Layout::Long {
-                    o.layout = if tty { Layout::Columns } else { Layout::One };
+                    o.layout = columns;
                 }
                 (o.blocks, o.color) = (false, false);
             }
@@ -132,7 +146,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
             INDICATOR => {
                 let groups: &[&[&str]] = &[&["none"], &["slash"], &["file-type"], &["classify"]];
                 o.indicator =
-                    match argmatch(ctx, "ls", "--indicator-style", v.unwrap_or(""), groups) {
+                    match argmatch(ctx, prog, "--indicator-style", v.unwrap_or(""), groups) {
                         Some(0) => Indicator::None,
                         Some(1) => Indicator::Slash,
                         Some(2) => Indicator::FileType,
@@ -153,7 +167,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
             BLOCK_SIZE => {
                 let v = v.unwrap_or("");
                 let Some(bs) = block_size(v) else {
-                    ctx.error("ls", &format!("invalid --block-size argument '{v}'"));
+                    ctx.error(prog, &format!("invalid --block-size argument '{v}'"));
                     return Err(2);
                 };
                 (o.human, o.block_size) = (None, Some(bs));
@@ -174,7 +188,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                     &["vertical"],
                     &["single-column"],
                 ];
-                o.layout = match argmatch(ctx, "ls", "--format", v.unwrap_or(""), groups) {
+                o.layout = match argmatch(ctx, prog, "--format", v.unwrap_or(""), groups) {
                     Some(0) => Layout::Long,
                     Some(1) => Layout::Commas,
                     Some(2) => Layout::Across,
@@ -198,7 +212,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                     &["version"],
                     &["width"],
                 ];
-                o.sort = match argmatch(ctx, "ls", "--sort", v.unwrap_or(""), groups) {
+                o.sort = match argmatch(ctx, prog, "--sort", v.unwrap_or(""), groups) {
                     Some(0) => Sort::None,
                     Some(1) => Sort::Time,
                     Some(2) => Sort::Size,
@@ -216,7 +230,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                     &["ctime", "status"],
                     &["birth", "creation"],
                 ];
-                o.time = match argmatch(ctx, "ls", "--time", v.unwrap_or(""), groups) {
+                o.time = match argmatch(ctx, prog, "--time", v.unwrap_or(""), groups) {
                     Some(0) => TimeField::Access,
                     Some(1) => TimeField::Change,
                     Some(_) => TimeField::Birth,
@@ -245,7 +259,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                     &["locale"],
                     &["clocale"],
                 ];
-                o.quoting = match argmatch(ctx, "ls", "--quoting-style", v.unwrap_or(""), groups) {
+                o.quoting = match argmatch(ctx, prog, "--quoting-style", v.unwrap_or(""), groups) {
                     Some(0) => Quoting::Literal,
                     Some(1 | 3 | 6) => Quoting::Shell,
                     Some(2 | 4) => Quoting::ShellAlways,
@@ -259,7 +273,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                 match v.parse::<u64>() {
                     Ok(n) => width = Some(to_usize(n)),
                     Err(_) => {
-                        ctx.error("ls", &format!("invalid line width: {}", q(v)));
+                        ctx.error(prog, &format!("invalid line width: {}", q(v)));
                         return Err(2);
                     }
                 }
@@ -269,7 +283,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
                 match v.parse::<u64>() {
                     Ok(n) => o.tabsize = to_usize(n),
                     Err(_) => {
-                        ctx.error("ls", &format!("invalid tab size: {}", q(v)));
+                        ctx.error(prog, &format!("invalid tab size: {}", q(v)));
                         return Err(2);
                     }
                 }
@@ -296,7 +310,7 @@ pub(super) fn parse(ctx: &mut CmdCtx<'_>, args: &[String]) -> Result<(Opts, Vec<
         }
     }
     if o.layout == Layout::Long {
-        o.time_style = parse_time_style(ctx, time_style.as_deref())?;
+        o.time_style = parse_time_style(ctx, time_style.as_deref(), prog)?;
     }
     if !sort_set && o.layout != Layout::Long && o.time != TimeField::Modify {
         o.sort = Sort::Time;
@@ -351,7 +365,7 @@ fn block_size(s: &str) -> Option<(u64, String)> {
     Some((unit, suffix))
 }
 
-fn parse_time_style(ctx: &mut CmdCtx<'_>, s: Option<&str>) -> Result<TimeStyle, i32> {
+fn parse_time_style(ctx: &mut CmdCtx<'_>, s: Option<&str>, prog: &str) -> Result<TimeStyle, i32> {
     let Some(mut s) = s else {
         return Ok(TimeStyle::Locale);
     };
@@ -368,7 +382,7 @@ fn parse_time_style(ctx: &mut CmdCtx<'_>, s: Option<&str>) -> Result<TimeStyle, 
         "iso" => TimeStyle::Iso,
         "locale" => TimeStyle::Locale,
         _ => {
-            ctx.error("ls", &format!("invalid argument {} for ‘time style’", q(s)));
+            ctx.error(prog, &format!("invalid argument {} for ‘time style’", q(s)));
             ctx.stderr.line(
                 "Valid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\nTry 'ls --help' for more information.",
             );

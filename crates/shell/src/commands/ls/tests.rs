@@ -153,3 +153,58 @@ fn not_a_terminal() {
     assert!(r.stdout.lines().all(|l| l.len() < 30), "{}", r.stdout);
     assert!(r.stdout.lines().count() > 3);
 }
+
+/// `dir` is `ls -C -b` whatever stdout is: columns and backslash escapes in a pipe too
+/// (captured from coreutils 9.1's `dir | cat`).
+#[test]
+fn dir_lists_in_columns_with_escapes() {
+    use crate::commands::testutil::run_piped;
+    let p = Persona::debian12();
+    let mut fs = p.new_fs();
+    run_in(&p, &mut fs, "mkdir", &["/tmp/e"], "/", b"");
+    let names = [
+        "a b", "c\td", "e", "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta",
+        "iota", "kappa", "lambda",
+    ];
+    run_in(&p, &mut fs, "touch", &names, "/tmp/e", b"");
+    let piped = |fs: &mut miragepot_vfs::Fs, args: &[&str]| {
+        let sys = crate::commands::SysState::default();
+        crate::commands::testutil::run_session(
+            &p,
+            fs,
+            "root",
+            sys,
+            "dir",
+            args,
+            "/tmp/e",
+            b"",
+            false,
+            Some("pts/0"),
+        )
+    };
+    let r = piped(&mut fs, &["-w", "30"]);
+    assert_eq!(
+        r.stdout,
+        "a\\ b   delta\tgamma\ttheta\nalpha  e\tiota\tzeta\nbeta   epsilon\tkappa\nc\\td   eta\tlambda\n"
+    );
+    let r = piped(&mut fs, &["-x", "-w", "30"]);
+    assert_eq!(
+        r.stdout,
+        "a\\ b   alpha  beta     c\\td\ndelta  e      epsilon  eta\ngamma  iota   kappa    lambda\ntheta  zeta\n"
+    );
+    let r = piped(&mut fs, &["-m"]);
+    assert_eq!(
+        r.stdout,
+        "a\\ b, alpha, beta, c\\td, delta, e, epsilon, eta, gamma, iota, kappa, lambda,\ntheta, zeta\n"
+    );
+    let r = piped(&mut fs, &["-N", "a b", "e"]);
+    assert_eq!(r.stdout, "a b  e\n");
+    let r = run_piped("dir", &["/nosuch"], "/", b"");
+    assert_eq!(
+        (r.stderr.as_str(), r.code),
+        (
+            "dir: cannot access '/nosuch': No such file or directory\n",
+            2
+        )
+    );
+}
