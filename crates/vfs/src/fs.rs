@@ -8,6 +8,7 @@
 //! Every mutation is charged against [`Limits`]: the path, a fixed overhead and the bytes
 //! written. Over the cap the call fails with `ENOSPC`, as a full disk would.
 
+pub use crate::synth::synthesize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -908,39 +909,6 @@ fn allowed(meta: &Meta, ctx: &Ctx, want: u32) -> bool {
         meta.mode & 7
     };
     bits & want == want
-}
-
-/// Deterministic filler for content that is not shipped (splitmix64 stream), with an
-/// x86-64 ELF header first when `elf` is set.
-pub fn synthesize(seed: u64, elf: bool, len: usize) -> Vec<u8> {
-    const ELF_HEADER: [u8; 64] = [
-        0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, // ident
-        3, 0, 0x3e, 0, 1, 0, 0, 0, // ET_DYN, x86-64, version 1
-        0x60, 0x61, 0, 0, 0, 0, 0, 0, // entry
-        0x40, 0, 0, 0, 0, 0, 0, 0, // phoff
-        0x08, 0x3e, 0x02, 0, 0, 0, 0, 0, // shoff
-        0, 0, 0, 0, 0x40, 0, 0x38, 0, // flags, ehsize, phentsize
-        0x0d, 0, 0x40, 0, 0x1f, 0, 0x1e, 0, // phnum, shentsize, shnum, shstrndx
-    ];
-    let mut out = Vec::with_capacity(len);
-    if elf {
-        out.extend_from_slice(ELF_HEADER.get(..len.min(64)).unwrap_or(&[]));
-    }
-    let mut state = seed;
-    while out.len() < len {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        for b in z.to_le_bytes() {
-            if out.len() < len {
-                // Binaries are mostly zero bytes and small values; keep it looking so.
-                out.push(if b < 128 { 0 } else { b });
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

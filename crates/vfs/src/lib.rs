@@ -25,6 +25,7 @@
 pub mod base;
 pub mod fs;
 pub mod path;
+pub mod synth;
 
 use std::sync::Arc;
 

@@ -260,6 +260,38 @@ fn synthetic_content_is_deterministic() {
     assert_eq!(a, synthesize(7, true, 100));
     assert_eq!(a.get(..4).unwrap(), b"\x7fELF");
     assert_eq!(synthesize(7, false, 10).len(), 10);
+    // A program carries the strings `strings` finds in a real one, at the same size.
+    let ls = synthesize(42, true, 151_344);
+    assert_eq!(ls.len(), 151_344);
+    let text: Vec<String> = ls
+        .split(|&b| !(0x20..0x7f).contains(&b))
+        .filter(|w| w.len() >= 4)
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    for want in [
+        "/lib64/ld-linux-x86-64.so.2",
+        "libc.so.6",
+        "GLIBC_2.34",
+        "GCC: (Debian 12.2.0-14) 12.2.0",
+        "__libc_start_main",
+        ".shstrtab",
+    ] {
+        assert!(text.iter().any(|w| w == want), "{want} missing");
+    }
+    assert_ne!(
+        text,
+        {
+            let other = synthesize(43, true, 151_344);
+            other
+                .split(|&b| !(0x20..0x7f).contains(&b))
+                .filter(|w| w.len() >= 4)
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+        },
+        "the symbol set depends on the program"
+    );
+    // Small files keep only what fits.
+    assert_eq!(synthesize(42, true, 0x320).len(), 0x320);
 }
 
 #[test]
