@@ -58,14 +58,9 @@ impl Detection {
         lock(&self.profiles)
     }
 
-    /// The address's assessment at `now`, when it differs from the one last published for
-    /// it (intent, action, band and signals compared).
-    pub fn changed_assessment(
-        &self,
-        ip: IpAddr,
-        now: time::OffsetDateTime,
-    ) -> Option<miragepot_event::IpAssessment> {
-        let a = lock(&self.profiles).assess(ip, now)?;
+    /// Whether `a` differs from the assessment last published for `ip` (intent, action,
+    /// band, sophistication and signals compared); remembers it when it does.
+    pub fn is_new_assessment(&self, ip: IpAddr, a: &miragepot_event::IpAssessment) -> bool {
         let key = format!(
             "{}|{}|{}|{}|{}",
             a.intent,
@@ -74,16 +69,16 @@ impl Detection {
             a.sophistication,
             a.signals.join(",")
         );
+        let cap = lock(&self.profiles).config().max_ips;
         let mut seen = lock(&self.published);
         if seen.get(&ip) == Some(&key) {
-            return None;
+            return false;
         }
-        let cap = lock(&self.profiles).config().max_ips;
         if seen.len() >= cap {
             seen.clear();
         }
         seen.insert(ip, key);
-        Some(a)
+        true
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`SessionDriver::finish`] runs once per session, after the connection is gone. It stores
 //! the files the attacker wrote or ran (content-addressed), writes the terminal recording,
 //! then sums the session up: the `session_summary` detection, the attacker address's
-//! `ip_profile` (when the assessment changed), and, for a session that logged in, the
+//! `ip_profile` (when the assessment changed), and, for a session that ran commands, the
 //! per-session JSON file `data/logs/session_<id>.json`. `session_end`
 //! is always the session's last event.
 
@@ -100,7 +100,7 @@ impl SessionDriver {
         for kind in found {
             self.publish_linked(kind, id);
         }
-        if let Some(a) = shared.changed_assessment(ip, now()) {
+        if let Some(a) = assessment.filter(|a| shared.is_new_assessment(ip, a)) {
             self.emit(EventKind::IpProfile(a));
         }
         // The per-session file is for sessions that got in; failed guesses are in the store.
