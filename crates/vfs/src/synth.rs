@@ -121,7 +121,7 @@ fn elf_strings(seed: u64) -> Vec<(usize, Vec<u8>)> {
     let mut dynstr = Vec::new();
     for (i, sym) in LIBC_SYMBOLS.iter().enumerate() {
         // About two thirds of the pool, chosen by the seed's bits.
-        if (seed.rotate_left(i as u32 % 64) ^ (i as u64)) % 3 != 0 || i < 2 {
+        if !(seed.rotate_left(i as u32 % 64) ^ (i as u64)).is_multiple_of(3) || i < 2 {
             dynstr.extend_from_slice(sym.as_bytes());
             dynstr.push(0);
         }
