@@ -84,8 +84,11 @@ use state::{IpState, SessState};
 /// Open sessions tracked at once; the oldest (by UUIDv7 id) go first.
 const MAX_OPEN_SESSIONS: usize = 65_536;
 
-/// Vendor and IoT default credentials, and the top of the common leak lists.
-const DEFAULT_CREDENTIALS: &[(&str, &str)] = &[
+/// Vendor and IoT default credentials, and the top of the common leak lists. A login with
+/// one is the `default_account` signal here and technique T1078.001 in [`crate::session`].
+pub const DEFAULT_CREDENTIALS: &[(&str, &str)] = &[
+    ("root", "raspberry"),
+    ("ftpuser", "ftpuser"),
     ("admin", "admin"),
     ("admin", ""),
     ("admin", "password"),

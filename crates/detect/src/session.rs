@@ -33,34 +33,6 @@ pub const MAX_IOCS: usize = 512;
 /// Input gaps kept for the typing-rhythm median.
 const MAX_GAPS: usize = 2048;
 
-/// Vendor default credentials: a login with one of them is T1078.001.
-pub const DEFAULT_CREDENTIALS: &[(&str, &str)] = &[
-    ("root", "root"),
-    ("root", "admin"),
-    ("root", "toor"),
-    ("root", "1234"),
-    ("root", "12345"),
-    ("root", "123456"),
-    ("root", "password"),
-    ("root", "default"),
-    ("root", "vizxv"),
-    ("root", "xc3511"),
-    ("root", "raspberry"),
-    ("admin", "admin"),
-    ("admin", "1234"),
-    ("admin", "password"),
-    ("support", "support"),
-    ("user", "user"),
-    ("user", "1"),
-    ("ubnt", "ubnt"),
-    ("pi", "raspberry"),
-    ("guest", "guest"),
-    ("oracle", "oracle"),
-    ("test", "test"),
-    ("ftpuser", "ftpuser"),
-    ("postgres", "postgres"),
-];
-
 /// The compiled rule sets, shared by every session.
 #[derive(Debug)]
 pub struct Rules {
@@ -77,10 +49,15 @@ pub struct Rules {
 impl Rules {
     /// The built-in rules.
     pub fn builtin() -> Result<Rules, DetectError> {
+        Rules::new(ThreatTable::builtin()?, Tarpit::default())
+    }
+
+    /// The built-in ATT&CK and injection rules with an operator's threat table and bands.
+    pub fn new(threat: ThreatTable, tarpit: Tarpit) -> Result<Rules, DetectError> {
         Ok(Rules {
-            threat: ThreatTable::builtin()?,
+            threat,
             attack: AttackTable::builtin()?,
-            tarpit: Tarpit::default(),
+            tarpit,
             injection: InjectionDetector::new()?,
         })
     }
@@ -205,7 +182,7 @@ impl SessionAnalysis {
                 self.login_attempts = self.login_attempts.saturating_add(1);
                 if *success {
                     let default = password.as_deref().is_some_and(|p| {
-                        DEFAULT_CREDENTIALS
+                        crate::profile::DEFAULT_CREDENTIALS
                             .iter()
                             .any(|(u, dp)| u == username && *dp == p)
                     });

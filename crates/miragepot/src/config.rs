@@ -376,18 +376,20 @@ impl Config {
 
     /// The detection rules the `[detect]` section asks for, compiled.
     pub fn detect_rules(&self) -> Result<miragepot_detect::session::Rules> {
-        let mut rules = miragepot_detect::session::Rules::builtin()
-            .map_err(|e| anyhow::anyhow!("built-in detection rules: {e}"))?;
-        rules.threat = miragepot_detect::threat::ThreatTable::new(
+        use miragepot_detect::tarpit::Tarpit;
+        let threat = miragepot_detect::threat::ThreatTable::new(
             self.detect.default_threat_rules,
             &self.detect.threat_rules,
         )
         .map_err(|e| anyhow::anyhow!("detect.threat_rules: {e}"))?;
-        if !self.detect.tarpit_bands.is_empty() {
-            rules.tarpit = miragepot_detect::tarpit::Tarpit::new(self.detect.tarpit_bands.clone())
-                .map_err(|e| anyhow::anyhow!("detect.tarpit_bands: {e}"))?;
-        }
-        Ok(rules)
+        let tarpit = if self.detect.tarpit_bands.is_empty() {
+            Tarpit::default()
+        } else {
+            Tarpit::new(self.detect.tarpit_bands.clone())
+                .map_err(|e| anyhow::anyhow!("detect.tarpit_bands: {e}"))?
+        };
+        miragepot_detect::session::Rules::new(threat, tarpit)
+            .map_err(|e| anyhow::anyhow!("built-in detection rules: {e}"))
     }
 
     /// The store URL in force.
