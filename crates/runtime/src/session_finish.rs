@@ -103,11 +103,10 @@ impl SessionDriver {
         if let Some(a) = assessment.filter(|a| shared.is_new_assessment(ip, a)) {
             self.emit(EventKind::IpProfile(a));
         }
-        // The per-session file is for sessions that got in; failed guesses are in the store.
-        let dir = shared
-            .session_logs
-            .as_ref()
-            .filter(|_| summary.login.is_some());
+        // The per-session file is for sessions that did something once in: a file per bare
+        // login would double the cost of a login, and logins and guesses are in the store.
+        let acted = summary.commands > 0 || !self.uploads.is_empty();
+        let dir = shared.session_logs.as_ref().filter(|_| acted);
         if let Some(dir) = dir {
             let doc = self.log.document(&self.ctx, self.start_ts, now(), &summary);
             let path = dir.join(format!("session_{}.json", self.ctx.session.simple()));

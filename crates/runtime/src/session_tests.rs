@@ -166,3 +166,37 @@ async fn honeytokens_are_planted_at_the_first_input_and_not_reported_as_attacker
     assert_eq!(planted, 6);
     assert_eq!(written, vec!["/root/.env".to_string()]);
 }
+
+#[tokio::test]
+async fn a_session_file_is_written_only_for_a_session_that_ran_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let shared = || {
+        let mut d = Arc::into_inner(detection()).unwrap();
+        d.session_logs = Some(logs.clone());
+        Some(Arc::new(d))
+    };
+    let login = |d: &mut SessionDriver| {
+        d.emit(EventKind::AuthAttempt {
+            method: miragepot_event::AuthMethod::Password,
+            username: "root".into(),
+            password: Some("x".into()),
+            key_fingerprint: None,
+            success: true,
+        });
+    };
+    let (mut idle, _p1) = driver_with(false, dir.path(), shared());
+    login(&mut idle);
+    idle.finish(miragepot_event::EndReason::ClientClosed).await;
+    assert!(!logs.exists(), "a bare login writes no session file");
+
+    let (mut busy, _p2) = driver_with(false, dir.path(), shared());
+    login(&mut busy);
+    busy.exec("uname -a");
+    let id = busy.id();
+    busy.finish(miragepot_event::EndReason::ClientClosed).await;
+    let file = logs.join(format!("session_{}.json", id.simple()));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(doc["commands"][0]["command"], "uname -a");
+    assert_eq!(std::fs::read_dir(&logs).unwrap().count(), 1);
+}
