@@ -42,7 +42,7 @@ impl AuthPolicy {
 #[derive(Debug, Default)]
 pub struct ConnState {
     /// The session, until the connection task takes it to finish it.
-    pub driver: Option<SessionDriver>,
+    pub driver: Option<Box<SessionDriver>>,
     /// Whether a login succeeded.
     pub authenticated: bool,
     /// Set when the shell ended the session.
@@ -76,7 +76,7 @@ pub struct SshHandler {
 impl SshHandler {
     fn with_driver<R>(&self, f: impl FnOnce(&mut SessionDriver) -> R) -> Option<R> {
         let mut st = lock(&self.conn);
-        st.driver.as_mut().map(f)
+        st.driver.as_deref_mut().map(f)
     }
 
     fn emit(&self, kind: EventKind) {

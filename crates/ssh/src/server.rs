@@ -197,7 +197,14 @@ impl SshFront {
     ) {
         let local = stream.local_addr().unwrap_or(self.cfg.listen);
         let _ = stream.set_nodelay(true);
-        let mut driver = SessionDriver::new(Arc::clone(&self.services), peer, local, Protocol::Ssh);
+        // Boxed: a local of 3 KiB would stay in the connection task's state for the whole
+        // session, even after it moved into the shared state.
+        let mut driver = Box::new(SessionDriver::new(
+            Arc::clone(&self.services),
+            peer,
+            local,
+            Protocol::Ssh,
+        ));
         let mut banner = OPENSSH_BANNER.as_bytes().to_vec();
         banner.extend_from_slice(b"\r\n");
         // sshd re-executes itself for every connection before it speaks: about 15 ms on the

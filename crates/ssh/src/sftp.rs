@@ -31,7 +31,7 @@ const MAX_HANDLES: usize = 64;
 pub fn spawn_sftp(conn: SharedConn, channel: Channel<Msg>) {
     let home = lock(&conn)
         .driver
-        .as_ref()
+        .as_deref()
         .map_or_else(|| "/root".to_string(), SessionDriver::home);
     let handler = SftpHandler {
         conn,
@@ -452,7 +452,7 @@ pub fn start_scp_sink(
     h.emit_input(line);
     let home = lock(&h.conn)
         .driver
-        .as_ref()
+        .as_deref()
         .map_or_else(|| "/root".to_string(), SessionDriver::home);
     let dest = miragepot_vfs::path::normalize(&home, &dest);
     h.scp.insert(
