@@ -39,35 +39,53 @@ impl ArtifactStore {
     }
 
     /// Stores `bytes` whose sha256 the caller already computed (`sha` must be
-    /// [`ArtifactStore::hash`] of `bytes`).
+    /// [`ArtifactStore::hash`] of `bytes`). All of it is one trip to the blocking pool (each
+    /// `tokio::fs` call would be its own, with a thread hand-off each way).
     pub async fn put_hashed(&self, sha: &str, bytes: &[u8]) -> Result<(), RuntimeError> {
+        let dir = self.dir.clone();
         let path = self.dir.join(sha);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(());
-        }
-        let io = |source| RuntimeError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         let tmp = self.dir.join(format!(".{sha}.{}", rand::random::<u32>()));
-        let mut opts = tokio::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        opts.mode(0o600);
-        let res = async {
-            use tokio::io::AsyncWriteExt;
-            let mut f = opts.open(&tmp).await?;
-            f.write_all(bytes).await?;
-            f.flush().await?;
-            tokio::fs::rename(&tmp, &path).await
-        }
-        .await;
-        if res.is_err() {
-            let _ = tokio::fs::remove_file(&tmp).await;
-        }
-        res.map_err(io)
+        let shown = path.display().to_string();
+        let bytes = bytes.to_vec();
+        let res = tokio::task::spawn_blocking(move || {
+            if path.try_exists().unwrap_or(false) {
+                return Ok(());
+            }
+            std::fs::create_dir_all(&dir)?;
+            let res = write_new(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
+            if res.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            res
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        res.map_err(|source| RuntimeError::Io {
+            path: shown,
+            source,
+        })
     }
+}
+
+/// Creates `path` (mode 0600; it must not exist) holding `bytes`.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)
+}
+
+/// Writes `bytes` to `dir/name`, creating `dir` if needed, in one trip to the blocking pool.
+pub(crate) async fn write_file(dir: PathBuf, name: String, bytes: Vec<u8>) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(name), bytes)
+    })
+    .await
+    .unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
 #[cfg(test)]

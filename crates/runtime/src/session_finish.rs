@@ -46,16 +46,13 @@ impl SessionDriver {
             let bytes = rec.into_bytes();
             let name = format!("{}.cast", self.ctx.session.simple());
             let path = self.services.dirs.recordings.join(&name);
-            let res = async {
-                tokio::fs::create_dir_all(&self.services.dirs.recordings).await?;
-                tokio::fs::write(&path, &bytes).await
-            }
-            .await;
-            match res {
+            let size = bytes.len() as u64;
+            let dir = self.services.dirs.recordings.clone();
+            match crate::artifacts::write_file(dir, name.clone(), bytes).await {
                 Ok(()) => {
                     self.emit(EventKind::SessionRecordingClosed {
                         path: format!("recordings/{name}"),
-                        size: bytes.len() as u64,
+                        size,
                         duration_ms,
                     });
                 }
@@ -109,13 +106,10 @@ impl SessionDriver {
         let dir = shared.session_logs.as_ref().filter(|_| acted);
         if let Some(dir) = dir {
             let doc = self.log.document(&self.ctx, self.start_ts, now(), &summary);
-            let path = dir.join(format!("session_{}.json", self.ctx.session.simple()));
-            let res = async {
-                tokio::fs::create_dir_all(dir).await?;
-                tokio::fs::write(&path, doc.to_string()).await
-            }
-            .await;
-            if let Err(e) = res {
+            let name = format!("session_{}.json", self.ctx.session.simple());
+            let path = dir.join(&name);
+            let res = crate::artifacts::write_file(dir.clone(), name, doc.to_string().into_bytes());
+            if let Err(e) = res.await {
                 tracing::error!(path = %path.display(), error = %e, "Cannot write a session file.");
             }
         }

@@ -42,6 +42,21 @@ fn run(sh: &mut Shell, line: &str) -> (String, String, i32) {
 }
 
 #[test]
+fn owner_names_follow_account_changes_made_after_a_listing() {
+    let mut sh = shell("root");
+    // The first listing reads the base image's accounts (and keeps them for the session).
+    let (out, _, _) = run(
+        &mut sh,
+        "touch /tmp/f; chown 1001:1001 /tmp/f; ls -l /tmp/f",
+    );
+    assert!(out.starts_with("-rw-r--r-- 1 1001 1001 "), "{out}");
+    let (out, err, _) = run(&mut sh, "useradd carol; ls -l /tmp/f");
+    assert!(out.starts_with("-rw-r--r-- 1 carol carol "), "{out}{err}");
+    let (out, _, _) = run(&mut sh, "sed -i s/^carol:/dave:/ /etc/passwd; ls -l /tmp/f");
+    assert!(out.starts_with("-rw-r--r-- 1 dave carol "), "{out}");
+}
+
+#[test]
 fn one_session_agrees_with_itself() {
     let mut sh = shell("root");
     let (out, err, code) = run(

@@ -137,6 +137,23 @@ impl Fs {
         self.limits
     }
 
+    /// Whether `path` (absolute and canonical) reads as the base image has it: this session
+    /// has changed neither it nor any directory above it. Lets callers reuse what they
+    /// derived from the base file (the account tables) instead of reading it again.
+    pub fn is_pristine(&self, path: &str) -> bool {
+        if self.overlay.is_empty() {
+            return true;
+        }
+        if !path.starts_with('/') || self.overlay.contains_key("/") {
+            return false;
+        }
+        let covered = path
+            .match_indices('/')
+            .skip(1)
+            .any(|(i, _)| path.get(..i).is_some_and(|p| self.overlay.contains_key(p)));
+        !covered && !self.overlay.contains_key(path)
+    }
+
     // ---- lookup -------------------------------------------------------------------------
 
     fn root(&self) -> Loc {

@@ -17,6 +17,7 @@ pub(crate) const MAX_BYTES: usize = 1 << 20;
 pub(crate) const MAX_LINES: usize = 10_000;
 
 /// Users and groups as the session sees them now.
+#[derive(Debug, Clone)]
 pub(crate) struct Accounts {
     /// `/etc/passwd` entries.
     pub users: Vec<User>,
@@ -58,6 +59,20 @@ impl Accounts {
     /// The accounts a command sees.
     pub(crate) fn of(ctx: &CmdCtx<'_>) -> Accounts {
         Accounts::load(ctx.fs, ctx.persona)
+    }
+
+    /// Runs `f` on the accounts a command sees, parsing the files once per session while
+    /// they are the base image's (the common case: lookups by `ls -l`, `ps`, `stat`).
+    pub(crate) fn with<R>(ctx: &CmdCtx<'_>, f: impl FnOnce(&Accounts) -> R) -> R {
+        let pristine = ctx.fs.is_pristine("/etc/passwd") && ctx.fs.is_pristine("/etc/group");
+        if pristine {
+            f(ctx
+                .sys
+                .base_accounts
+                .get_or_init(|| Accounts::load(ctx.fs, ctx.persona)))
+        } else {
+            f(&Accounts::of(ctx))
+        }
     }
 
     /// A user by name.

@@ -9,6 +9,9 @@ use crate::persona::Process;
 /// Session-scoped system state (one per shell, never shared between sessions).
 #[derive(Debug, Default, Clone)]
 pub struct SysState {
+    /// The accounts parsed from the base image's `/etc/passwd` and `/etc/group`, while the
+    /// session has not changed them (`ls -l` names every entry's owner and group).
+    pub(crate) base_accounts: std::sync::OnceLock<super::accounts::Accounts>,
     /// Persona pids killed in this session: hidden from every process and socket view.
     pub killed: BTreeSet<u32>,
     /// Processes started in this session (`nohup ./x &`), shown by `ps` and `top`.

@@ -428,17 +428,13 @@ pub(crate) fn hms(ts: i64) -> String {
 
 /// The name of a uid, or the number.
 pub(crate) fn user_name(ctx: &CmdCtx<'_>, uid: u32) -> String {
-    super::accounts::Accounts::of(ctx)
-        .user_by_uid(uid)
-        .map(|u| u.name.clone())
+    super::accounts::Accounts::with(ctx, |a| a.user_by_uid(uid).map(|u| u.name.clone()))
         .unwrap_or_else(|| uid.to_string())
 }
 
 /// The name of a gid, or the number.
 pub(crate) fn group_name(ctx: &CmdCtx<'_>, gid: u32) -> String {
-    super::accounts::Accounts::of(ctx)
-        .group_by_gid(gid)
-        .map(|g| g.name.clone())
+    super::accounts::Accounts::with(ctx, |a| a.group_by_gid(gid).map(|g| g.name.clone()))
         .unwrap_or_else(|| gid.to_string())
 }
 

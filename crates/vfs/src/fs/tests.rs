@@ -301,3 +301,28 @@ fn first_write_is_cheap() {
         .unwrap();
     assert!(a.overlay_bytes() < 1024);
 }
+
+#[test]
+fn pristine_until_the_path_or_a_directory_above_it_changes() {
+    let mut fs = fs();
+    assert!(fs.is_pristine("/etc/passwd"));
+    fs.write("/", "/tmp/x", b"x", WriteMode::Truncate, 0o644, &ROOT)
+        .unwrap();
+    assert!(fs.is_pristine("/etc/passwd"), "an unrelated write");
+    assert!(!fs.is_pristine("/tmp/x"));
+    fs.set_mode("/", "/etc", 0o700, &ROOT).unwrap();
+    assert!(!fs.is_pristine("/etc/passwd"), "its directory changed");
+    let mut fs = self::fs();
+    fs.write(
+        "/",
+        "/etc/passwd",
+        b"a:x:0:0::/:/bin/sh\n",
+        WriteMode::Append,
+        0o644,
+        &ROOT,
+    )
+    .unwrap();
+    assert!(!fs.is_pristine("/etc/passwd"));
+    assert!(fs.is_pristine("/etc/shadow"));
+    assert!(!fs.is_pristine("relative"));
+}
