@@ -131,6 +131,13 @@ impl std::fmt::Debug for SessionDriver {
     }
 }
 
+/// Whether a chunk of input only leaves the shell (`exit`, `logout`, Ctrl-D): nothing can
+/// read a honeytoken, so none is planted for it (thousands of bots end idle sessions so).
+fn is_bare_exit(bytes: &[u8]) -> bool {
+    let line = bytes.trim_ascii();
+    matches!(line, b"exit" | b"logout" | b"\x04")
+}
+
 pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -358,7 +365,9 @@ impl SessionDriver {
             r.input(bytes);
         }
         self.note_input(bytes);
-        self.plant_tokens();
+        if !is_bare_exit(bytes) {
+            self.plant_tokens();
+        }
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
         };

@@ -200,3 +200,18 @@ async fn a_session_file_is_written_only_for_a_session_that_ran_commands() {
     assert_eq!(doc["commands"][0]["command"], "uname -a");
     assert_eq!(std::fs::read_dir(&logs).unwrap().count(), 1);
 }
+
+#[tokio::test]
+async fn a_session_that_only_exits_plants_no_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _p) = driver_with(false, dir.path(), Some(detection()));
+    d.pty_request("xterm", 80, 24);
+    d.start_shell();
+    d.data(b"exit\r");
+    assert!(d.planted.is_empty());
+    let (mut d, _p) = driver_with(false, dir.path(), Some(detection()));
+    d.pty_request("xterm", 80, 24);
+    d.start_shell();
+    d.data(b"e");
+    assert_eq!(d.planted.len(), 6, "a typed command may read them");
+}
