@@ -39,15 +39,15 @@ impl ArtifactStore {
     }
 
     /// Stores `bytes` whose sha256 the caller already computed (`sha` must be
-    /// [`ArtifactStore::hash`] of `bytes`). All of it is one trip to the blocking pool (each
-    /// `tokio::fs` call would be its own, with a thread hand-off each way).
+    /// [`ArtifactStore::hash`] of `bytes`). All of it is one trip to the blocking pool
+    /// ([`crate::fsio`]).
     pub async fn put_hashed(&self, sha: &str, bytes: &[u8]) -> Result<(), RuntimeError> {
         let dir = self.dir.clone();
         let path = self.dir.join(sha);
         let tmp = self.dir.join(format!(".{sha}.{}", rand::random::<u32>()));
         let shown = path.display().to_string();
         let bytes = bytes.to_vec();
-        let res = tokio::task::spawn_blocking(move || {
+        let res = crate::fsio::blocking(move || {
             if path.try_exists().unwrap_or(false) {
                 return Ok(());
             }
@@ -58,8 +58,7 @@ impl ArtifactStore {
             }
             res
         })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        .await;
         res.map_err(|source| RuntimeError::Io {
             path: shown,
             source,
@@ -76,16 +75,6 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(path)?;
     f.write_all(bytes)
-}
-
-/// Writes `bytes` to `dir/name`, creating `dir` if needed, in one trip to the blocking pool.
-pub(crate) async fn write_file(dir: PathBuf, name: String, bytes: Vec<u8>) -> std::io::Result<()> {
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(name), bytes)
-    })
-    .await
-    .unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@
 pub mod artifacts;
 pub mod bus;
 pub mod detection;
+mod fsio;
 pub mod limits;
 pub mod recording;
 pub mod session;

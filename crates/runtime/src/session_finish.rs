@@ -47,8 +47,7 @@ impl SessionDriver {
             let name = format!("{}.cast", self.ctx.session.simple());
             let path = self.services.dirs.recordings.join(&name);
             let size = bytes.len() as u64;
-            let dir = self.services.dirs.recordings.clone();
-            match crate::artifacts::write_file(dir, name.clone(), bytes).await {
+            match crate::fsio::write_file(path.clone(), bytes).await {
                 Ok(()) => {
                     self.emit(EventKind::SessionRecordingClosed {
                         path: format!("recordings/{name}"),
@@ -106,9 +105,8 @@ impl SessionDriver {
         let dir = shared.session_logs.as_ref().filter(|_| acted);
         if let Some(dir) = dir {
             let doc = self.log.document(&self.ctx, self.start_ts, now(), &summary);
-            let name = format!("session_{}.json", self.ctx.session.simple());
-            let path = dir.join(&name);
-            let res = crate::artifacts::write_file(dir.clone(), name, doc.to_string().into_bytes());
+            let path = dir.join(format!("session_{}.json", self.ctx.session.simple()));
+            let res = crate::fsio::write_file(path.clone(), doc.to_string().into_bytes());
             if let Err(e) = res.await {
                 tracing::error!(path = %path.display(), error = %e, "Cannot write a session file.");
             }

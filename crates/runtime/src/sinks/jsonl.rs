@@ -56,15 +56,10 @@ impl Sink for JsonlSink {
 
     async fn run(self: Box<Self>, mut rx: mpsc::Receiver<Event>, stats: Arc<BusStats>) {
         let path = self.path.clone();
-        let opened = tokio::task::spawn_blocking(move || open(&path)).await;
-        let mut file = match opened {
-            Ok(Ok(f)) => Some(f),
-            Ok(Err(e)) => {
-                tracing::error!(path = %self.path.display(), error = %e, "Cannot open the JSON log; JSON logging is off.");
-                None
-            }
+        let mut file = match crate::fsio::blocking(move || open(&path)).await {
+            Ok(f) => Some(f),
             Err(e) => {
-                tracing::error!(error = %e, "Cannot open the JSON log; JSON logging is off.");
+                tracing::error!(path = %self.path.display(), error = %e, "Cannot open the JSON log; JSON logging is off.");
                 None
             }
         };
