@@ -39,6 +39,7 @@ fn the_corpus_runs_through_every_detector() {
                 password: Some("admin".into()),
                 key_fingerprint: None,
                 success: true,
+                rule: None,
             },
         )));
         for line in crate::corpus_load::commands(s) {

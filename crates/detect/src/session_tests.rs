@@ -51,6 +51,7 @@ fn the_dropper_session_gives_techniques_stages_iocs_tokens_and_risk() {
         password: Some("root".into()),
         key_fingerprint: None,
         success: true,
+        rule: None,
     }));
     assert_eq!(techniques(&out), ["T1078.001"]);
     assert!(matches!(&out[1], EventKind::AttackStage(s) if s.stage == "initial_access"));
@@ -178,6 +179,7 @@ fn failed_logins_are_credential_access_once() {
             password: Some("x".into()),
             key_fingerprint: None,
             success: false,
+            rule: None,
         })
     };
     let probe = ev(EventKind::AuthAttempt {
@@ -186,6 +188,7 @@ fn failed_logins_are_credential_access_once() {
         password: None,
         key_fingerprint: None,
         success: false,
+        rule: None,
     });
     assert!(
         a.observe(&probe).is_empty(),

@@ -10,6 +10,7 @@
 //! - [`EventKind`]: the catalogue. `docs/events.md` documents every variant, and a test in
 //!   this crate fails when a variant is missing there.
 //! - [`samples`]: one sample of every kind, for the tests of sinks and stores.
+//! - [`access`]: the payloads of the access-policy events (`connection_refused`, ...).
 //! - [`detection`]: the payloads of the detection events (`technique`, `ioc`, ...).
 //!
 //! Design choice: variants carry typed fields, never a bag of strings (vector's `Event` enum,
@@ -17,6 +18,7 @@
 //! that ignore unknown fields; renaming a tag is not, so tags are stable once shipped.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod detection;
 pub mod samples;
 
@@ -27,6 +29,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use access::{
+    BlockSource, ConnectionRefused, IpBlocked, IpUnblocked, LimitHit, LimitKind, RefuseReason,
+};
 pub use detection::{
     Confidence, DelayApplied, InjectionAttempt, InputStats, Ioc, IocKind, IpAssessment,
     PlantedToken, RiskBand, SessionSummary, StageReached, TechniqueHit, TokenAction, TokenKind,
@@ -194,6 +199,8 @@ pub enum EndReason {
     ServerShutdown,
     /// The connection cap was reached; the connection was dropped at accept.
     ConnectionLimit,
+    /// A per-session limit ended it (a `limit_hit` event names which).
+    LimitReached,
 }
 
 /// Everything the honeypot can observe. The `type` tag is stable; see `docs/events.md`.
@@ -253,6 +260,10 @@ pub enum EventKind {
         key_fingerprint: Option<String>,
         /// Whether the attempt was accepted.
         success: bool,
+        /// The access-policy rule that decided it (`high:accept_any`, `low:reject`,
+        /// `hybrid:bait`, `hybrid:rule[0]:attempt`, `publickey:refused`, ...).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<String>,
     },
     /// A pseudo-terminal was requested.
     PtyRequest {
@@ -419,6 +430,14 @@ pub enum EventKind {
     SessionSummary(SessionSummary),
     /// Detection: the behaviour assessment of the attacker's address after a session.
     IpProfile(IpAssessment),
+    /// A connection was dropped at accept by the access policy or a cap.
+    ConnectionRefused(ConnectionRefused),
+    /// The access policy blocked an address.
+    IpBlocked(IpBlocked),
+    /// The access policy lifted an address's block.
+    IpUnblocked(IpUnblocked),
+    /// A session reached a per-session limit.
+    LimitHit(LimitHit),
 }
 
 impl EventKind {
@@ -453,6 +472,10 @@ impl EventKind {
         "delay_applied",
         "session_summary",
         "ip_profile",
+        "connection_refused",
+        "ip_blocked",
+        "ip_unblocked",
+        "limit_hit",
     ];
 
     /// The stable `snake_case` tag of this kind.
@@ -487,6 +510,10 @@ impl EventKind {
             EventKind::DelayApplied(_) => "delay_applied",
             EventKind::SessionSummary(_) => "session_summary",
             EventKind::IpProfile(_) => "ip_profile",
+            EventKind::ConnectionRefused(_) => "connection_refused",
+            EventKind::IpBlocked(_) => "ip_blocked",
+            EventKind::IpUnblocked(_) => "ip_unblocked",
+            EventKind::LimitHit(_) => "limit_hit",
         }
     }
 }

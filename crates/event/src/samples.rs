@@ -39,6 +39,7 @@ pub fn every_kind() -> Vec<EventKind> {
             password: Some("hunter2\u{0}évil'; DROP TABLE events; --".into()),
             key_fingerprint: None,
             success: true,
+            rule: None,
         },
         EventKind::PtyRequest {
             term: "xterm-256color".into(),
@@ -196,6 +197,26 @@ pub fn every_kind() -> Vec<EventKind> {
             hassh_family: Some("libssh2".into()),
             attempts: [1, 2, 3],
             sessions: [1, 1, 1],
+        }),
+        EventKind::ConnectionRefused(ConnectionRefused {
+            reason: RefuseReason::Blocked,
+            rule: "block:strikes".into(),
+            suppressed: 41,
+        }),
+        EventKind::IpBlocked(IpBlocked {
+            ip: IpAddr::from([203, 0, 113, 9]),
+            source: BlockSource::Strikes,
+            rule: "auth.max_failures=5".into(),
+            reason: "5 failed logins".into(),
+            expires: OffsetDateTime::from_unix_timestamp(1_800_000_000).ok(),
+        }),
+        EventKind::IpUnblocked(IpUnblocked {
+            ip: "2001:db8::7".parse().unwrap_or(IpAddr::from([0u8; 4])),
+            rule: "hybrid:bait".into(),
+        }),
+        EventKind::LimitHit(LimitHit {
+            limit: LimitKind::Commands,
+            value: 1000,
         }),
     ]
 }

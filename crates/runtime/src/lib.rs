@@ -15,6 +15,8 @@
 //! - [`recording`]: asciicast v2 terminal recordings.
 //! - [`artifacts`]: the content-addressed store of files attackers wrote or uploaded.
 //! - [`limits`]: the global connection cap.
+//! - [`policy`]: the access policy (auth modes, blocklist, per-address limits) and its
+//!   sync with the store.
 //! - [`detection`]: the live detection stage (per-session analysis, token index, profiles,
 //!   tarpit) and [`session_log`]: the per-session JSON file.
 //!
@@ -26,6 +28,7 @@ pub mod bus;
 pub mod detection;
 mod fsio;
 pub mod limits;
+pub mod policy;
 pub mod recording;
 pub mod session;
 mod session_finish;

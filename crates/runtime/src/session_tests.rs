@@ -183,6 +183,7 @@ async fn a_session_file_is_written_only_for_a_session_that_ran_commands() {
             password: Some("x".into()),
             key_fingerprint: None,
             success: true,
+            rule: None,
         });
     };
     let (mut idle, _p1) = driver_with(false, dir.path(), shared());

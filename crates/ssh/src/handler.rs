@@ -191,6 +191,7 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: None,
             success: false,
+            rule: None,
         });
         Ok(reject())
     }
@@ -203,6 +204,7 @@ impl russh::server::Handler for SshHandler {
             password: Some(password.to_string()),
             key_fingerprint: None,
             success: ok,
+            rule: None,
         });
         if ok {
             let mut st = lock(&self.conn);
@@ -228,6 +230,7 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string()),
             success: false,
+            rule: None,
         });
         Ok(reject())
     }
@@ -244,6 +247,7 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: None,
             success: false,
+            rule: None,
         });
         Ok(reject())
     }

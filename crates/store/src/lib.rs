@@ -16,9 +16,11 @@
 //! - `read`: the queries ([`Store::session_events`], [`Store::sessions`], ...) and
 //!   [`SessionRow`].
 //! - `writer`: [`run_writer`], the batching task fed by an mpsc channel, and [`WriterStats`].
+//! - `blocks`: the blocklist table ([`BlockRow`], [`Store::put_block`], ...).
 //! - `error`: [`StoreError`].
 #![deny(missing_docs)]
 
+mod blocks;
 mod error;
 mod migrate;
 mod read;
@@ -36,6 +38,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
 
+pub use blocks::BlockRow;
 pub use error::StoreError;
 pub use read::SessionRow;
 pub use writer::{WriterStats, run_writer};

@@ -13,18 +13,32 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::{Backend, Store, StoreError};
 
 /// `(version, description, SQL)` for SQLite.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "blocks",
+        include_str!("../migrations/sqlite/0002_blocks.sql"),
+    ),
+];
 
 /// `(version, description, SQL)` for PostgreSQL.
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "blocks",
+        include_str!("../migrations/postgres/0002_blocks.sql"),
+    ),
+];
 
 /// The migrator for `backend`.
 fn migrator(backend: Backend) -> Migrator {

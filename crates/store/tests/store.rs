@@ -53,6 +53,7 @@ both_backends!(
     writer_flushes_after_max_delay,
     writer_counts_a_lost_batch,
     corrupted_rows_are_skipped,
+    blocks_replace_expire_and_purge,
 );
 
 mod cases {
@@ -75,6 +76,52 @@ mod cases {
         assert_eq!(row.get::<String, _>("s"), "baa");
     }
 
+    pub async fn blocks_replace_expire_and_purge(db: &TestDb) {
+        use miragepot_store::BlockRow;
+        let now = at(1_000_000);
+        let row = |ip: &str, source: &str, expires: Option<i64>| BlockRow {
+            ip: ip.parse().unwrap(),
+            source: source.into(),
+            reason: format!("{source} test"),
+            created: at(0),
+            expires: expires.map(at),
+        };
+        let forever = row("203.0.113.9", "operator", None);
+        let lapsed = row("198.51.100.7", "strikes", Some(999_999));
+        let v6 = row("2001:db8::1", "profile", Some(2_000_000));
+        for b in [&forever, &lapsed, &v6] {
+            db.store.put_block(b).await.unwrap();
+        }
+        assert_eq!(
+            db.store.active_blocks(now).await.unwrap(),
+            vec![v6.clone(), forever.clone()],
+            "ordered by created_us, then ip"
+        );
+        // Blocking again replaces the row.
+        let renewed = BlockRow {
+            expires: Some(at(5_000_000)),
+            reason: "again".into(),
+            ..lapsed.clone()
+        };
+        db.store.put_block(&renewed).await.unwrap();
+        assert_eq!(db.store.active_blocks(now).await.unwrap().len(), 3);
+        assert!(db.store.delete_block(forever.ip).await.unwrap());
+        assert!(!db.store.delete_block(forever.ip).await.unwrap());
+        assert_eq!(
+            db.store.purge_expired_blocks(at(2_000_000)).await.unwrap(),
+            1,
+            "the v6 block lapsed at 2,000,000"
+        );
+        assert_eq!(db.store.active_blocks(at(0)).await.unwrap(), vec![renewed]);
+        // A hand-edited row that does not decode is skipped and counted.
+        sqlx::query("INSERT INTO blocks (ip, source, reason, created_us) VALUES ('not-an-ip', 'operator', 'x', 0)")
+            .execute(db.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(db.store.active_blocks(at(0)).await.unwrap().len(), 1);
+        assert_eq!(db.store.skipped_rows(), 1);
+    }
+
     pub async fn migrations_are_idempotent(db: &TestDb) {
         let s = Sess::new(at(0));
         db.store.insert_batch(&[s.ev(0, start())]).await.unwrap();
@@ -87,7 +134,7 @@ mod cases {
             .fetch_one(again.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 1);
+        assert_eq!(applied, 2);
         again.close().await;
         third.close().await;
     }

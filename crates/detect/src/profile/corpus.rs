@@ -63,6 +63,7 @@ fn events_of(i: usize, s: &Value) -> Vec<Event> {
             password: s["password"].as_str().map(str::to_string),
             key_fingerprint: None,
             success: true,
+            rule: None,
         },
     ];
     if mode != "exec" {

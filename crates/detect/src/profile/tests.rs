@@ -70,6 +70,7 @@ pub(super) fn auth(user: &str, pass: &str, ok: bool) -> EventKind {
         password: Some(pass.into()),
         key_fingerprint: None,
         success: ok,
+        rule: None,
     }
 }
 
@@ -355,6 +356,7 @@ fn scanner_connects_without_auth() {
         password: None,
         key_fingerprint: None,
         success: false,
+        rule: None,
     };
     assert!(has(
         &assess_after(&session(A, t0(), vec![none]), A),

@@ -160,6 +160,7 @@ pub fn auth(user: &str, pass: &str, success: bool) -> EventKind {
         password: Some(pass.into()),
         key_fingerprint: None,
         success,
+        rule: None,
     }
 }
 

@@ -1,0 +1,123 @@
+//! The blocklist table: addresses the access policy refuses at accept time.
+//!
+//! One row per address (`ip` is the primary key, so blocking again replaces the row). A
+//! row whose `expires_us` has passed is no longer active: reads skip it and
+//! [`Store::purge_expired_blocks`] deletes it. Rows that fail to decode (a hand-edited
+//! address) are skipped and counted like bad event rows, never a panic.
+
+use std::net::IpAddr;
+
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError};
+
+/// One stored block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRow {
+    /// The blocked address.
+    pub ip: IpAddr,
+    /// What made it: `strikes`, `profile` or `operator`.
+    pub source: String,
+    /// Why, in words (`5 failed logins`, `profile: brute_forcer`, the operator's note).
+    pub reason: String,
+    /// When the block was made.
+    pub created: OffsetDateTime,
+    /// When it lapses; `None` lasts until unblocked.
+    pub expires: Option<OffsetDateTime>,
+}
+
+impl BlockRow {
+    /// Whether the block is in force at `now`.
+    pub fn active_at(&self, now: OffsetDateTime) -> bool {
+        self.expires.is_none_or(|e| e > now)
+    }
+}
+
+const UPSERT_BLOCK: &str = "INSERT INTO blocks (ip, source, reason, created_us, expires_us) \
+    VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ip) DO UPDATE SET source = excluded.source, \
+    reason = excluded.reason, created_us = excluded.created_us, expires_us = excluded.expires_us";
+const DELETE_BLOCK: &str = "DELETE FROM blocks WHERE ip = $1";
+const ACTIVE_BLOCKS: &str = "SELECT ip, source, reason, created_us, expires_us FROM blocks \
+    WHERE expires_us IS NULL OR expires_us > $1 ORDER BY created_us, ip";
+const PURGE_BLOCKS: &str = "DELETE FROM blocks WHERE expires_us IS NOT NULL AND expires_us <= $1";
+
+fn micros(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+}
+
+fn from_micros(us: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()
+}
+
+impl Store {
+    /// Stores `block`, replacing any block of the same address.
+    pub async fn put_block(&self, block: &BlockRow) -> Result<(), StoreError> {
+        sqlx::query(UPSERT_BLOCK)
+            .bind(block.ip.to_string())
+            .bind(block.source.clone())
+            .bind(block.reason.clone())
+            .bind(micros(block.created))
+            .bind(block.expires.map(micros))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("put_block"))?;
+        Ok(())
+    }
+
+    /// Removes the block of `ip`; returns whether there was one.
+    pub async fn delete_block(&self, ip: IpAddr) -> Result<bool, StoreError> {
+        let done = sqlx::query(DELETE_BLOCK)
+            .bind(ip.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("delete_block"))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The blocks in force at `now`, oldest first.
+    pub async fn active_blocks(&self, now: OffsetDateTime) -> Result<Vec<BlockRow>, StoreError> {
+        const OP: &str = "active_blocks";
+        let rows = sqlx::query(ACTIVE_BLOCKS)
+            .bind(micros(now))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query(OP))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match decode(row) {
+                Some(b) => out.push(b),
+                None => {
+                    let key = row.try_get::<String, _>("ip").unwrap_or_default();
+                    self.skip_row(OP, &key, &"not a valid block row");
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes the blocks that lapsed by `now`; returns how many.
+    pub async fn purge_expired_blocks(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let done = sqlx::query(PURGE_BLOCKS)
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("purge_expired_blocks"))?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn decode(row: &sqlx::any::AnyRow) -> Option<BlockRow> {
+    let ip: String = row.try_get("ip").ok()?;
+    let expires: Option<i64> = row.try_get("expires_us").ok()?;
+    Some(BlockRow {
+        ip: ip.parse().ok()?,
+        source: row.try_get("source").ok()?,
+        reason: row.try_get("reason").ok()?,
+        created: from_micros(row.try_get("created_us").ok()?)?,
+        expires: match expires {
+            Some(us) => Some(from_micros(us)?),
+            None => None,
+        },
+    })
+}
