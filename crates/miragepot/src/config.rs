@@ -21,6 +21,8 @@ pub struct Config {
     pub ssh: SshSection,
     /// `[auth]`.
     pub auth: AuthSection,
+    /// `[limits]`.
+    pub limits: LimitsSection,
     /// `[persona]`.
     pub persona: PersonaSection,
     /// `[shell]`.
@@ -90,31 +92,107 @@ impl Default for SshSection {
     }
 }
 
-/// How passwords are judged.
+/// `auth.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AcceptMode {
-    /// Every password opens the door.
-    Any,
-    /// Only `credentials` do.
-    List,
+pub enum AuthModeName {
+    /// Every password accepted; blocking suspended.
+    High,
+    /// Every login rejected and recorded; strikes block.
+    Low,
+    /// As `low`, but bait credentials and rules let attackers in.
+    Hybrid,
 }
 
-/// `[auth]`: who gets in.
+/// One `[[auth.rules]]` entry (hybrid mode).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthRuleSection {
+    /// Username it applies to; `*` for any.
+    pub user: String,
+    /// Accept from this password attempt of an address on (0: off).
+    pub accept_attempt: u32,
+    /// Accept passwords this regex matches (empty: off).
+    pub password_regex: String,
+}
+
+impl Default for AuthRuleSection {
+    fn default() -> Self {
+        AuthRuleSection {
+            user: "*".into(),
+            accept_attempt: 0,
+            password_regex: String::new(),
+        }
+    }
+}
+
+/// `[auth]`: who gets in, and who gets blocked.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthSection {
-    /// `any` or `list`.
-    pub accept: AcceptMode,
-    /// `user:password` pairs accepted when `accept = "list"`.
-    pub credentials: Vec<String>,
+    /// `high`, `low` or `hybrid`.
+    pub mode: AuthModeName,
+    /// Failed passwords from one address before it is blocked (low, hybrid; 0: never).
+    pub max_failures: u32,
+    /// How long strike and profile blocks last, in seconds (0: until unblocked).
+    pub block_ttl_secs: u64,
+    /// `user:password` pairs that get in (hybrid).
+    pub bait: Vec<String>,
+    /// Per-user rules (hybrid).
+    pub rules: Vec<AuthRuleSection>,
+    /// Block an address when its behaviour profile recommends it (low, hybrid).
+    pub block_on_profile: bool,
 }
 
 impl Default for AuthSection {
     fn default() -> Self {
         AuthSection {
-            accept: AcceptMode::Any,
-            credentials: Vec::new(),
+            mode: AuthModeName::High,
+            max_failures: 5,
+            block_ttl_secs: 3600,
+            bait: Vec::new(),
+            rules: Vec::new(),
+            block_on_profile: true,
+        }
+    }
+}
+
+/// `[limits]`: per-address and per-session limits.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Concurrent sessions per address.
+    pub max_sessions_per_ip: usize,
+    /// New connections per address per second (0: no limit).
+    pub connections_per_ip_per_sec: f64,
+    /// Connections an address may open in a burst.
+    pub connection_burst: u32,
+    /// Longest session, in seconds (0: no limit).
+    pub max_session_secs: u64,
+    /// Command lines per session (0: no limit).
+    pub max_commands: u64,
+    /// Bytes of input per session (0: no limit).
+    pub max_input_bytes: u64,
+    /// Longest wait before one command's answer, in seconds (0: no limit).
+    pub max_command_secs: u64,
+    /// Addresses whose counters are kept.
+    pub max_tracked_ips: usize,
+    /// Seconds between re-reads of the store's blocklist.
+    pub block_sync_secs: u64,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        LimitsSection {
+            max_sessions_per_ip: 8,
+            connections_per_ip_per_sec: 10.0,
+            connection_burst: 30,
+            max_session_secs: 3600,
+            max_commands: 1000,
+            max_input_bytes: 16 << 20,
+            max_command_secs: 30,
+            max_tracked_ips: 100_000,
+            block_sync_secs: 5,
         }
     }
 }
@@ -205,6 +283,8 @@ pub struct LogSection {
     pub json: bool,
     /// JSON log path; empty means `<data_dir>/log/miragepot.json`.
     pub json_path: String,
+    /// Show passwords in operator logs (the event store always keeps them).
+    pub show_passwords: bool,
 }
 
 impl Default for LogSection {
@@ -213,6 +293,7 @@ impl Default for LogSection {
             level: "info".into(),
             json: true,
             json_path: String::new(),
+            show_passwords: false,
         }
     }
 }
@@ -355,13 +436,26 @@ impl Config {
                 self.persona.name
             );
         }
-        if self.auth.accept == AcceptMode::List && self.auth.credentials.is_empty() {
-            bail!("auth.credentials must list user:password pairs when auth.accept = \"list\"");
-        }
-        for c in &self.auth.credentials {
+        for c in &self.auth.bait {
             if !c.contains(':') {
-                bail!("auth.credentials: {c:?} is not user:password");
+                bail!("auth.bait: {c:?} is not user:password");
             }
+        }
+        for (i, r) in self.auth.rules.iter().enumerate() {
+            if r.accept_attempt == 0 && r.password_regex.is_empty() {
+                bail!("auth.rules[{i}]: set accept_attempt or password_regex");
+            }
+            if !r.password_regex.is_empty() {
+                regex::Regex::new(&r.password_regex)
+                    .map_err(|e| anyhow::anyhow!("auth.rules[{i}].password_regex: {e}"))?;
+            }
+        }
+        let rate = self.limits.connections_per_ip_per_sec;
+        if !rate.is_finite() || rate < 0.0 {
+            bail!("limits.connections_per_ip_per_sec must be 0 or more");
+        }
+        if self.limits.max_sessions_per_ip == 0 || self.limits.block_sync_secs == 0 {
+            bail!("limits.max_sessions_per_ip and limits.block_sync_secs must be at least 1");
         }
         if self.ssh.max_connections == 0 || self.bus.capacity == 0 || self.bus.sink_capacity == 0 {
             bail!("ssh.max_connections, bus.capacity and bus.sink_capacity must be at least 1");
@@ -491,8 +585,25 @@ mod tests {
         assert!(err.contains("store.url"), "{err}");
         let err = format!(
             "{:#}",
-            Config::load(None, &env(&[("MIRAGEPOT_AUTH_ACCEPT", "list")])).unwrap_err()
+            Config::load(None, &env(&[("MIRAGEPOT_AUTH_MODE", "open")])).unwrap_err()
         );
-        assert!(err.contains("credentials"), "{err}");
+        assert!(err.contains("open") && err.contains("hybrid"), "{err}");
+        let err = format!(
+            "{:#}",
+            Config::load(None, &env(&[("MIRAGEPOT_AUTH_BAIT", "[\"root\"]")])).unwrap_err()
+        );
+        assert!(err.contains("auth.bait"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            "[auth]\nmode = \"hybrid\"\n[[auth.rules]]\nuser = \"root\"\npassword_regex = \"(\"\n",
+        )
+        .unwrap();
+        let err = format!(
+            "{:#}",
+            Config::load(Some(&p), &BTreeMap::new()).unwrap_err()
+        );
+        assert!(err.contains("auth.rules[0].password_regex"), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 mod analyze;
 mod config;
 mod detect;
+mod policy;
 mod replay;
 mod serve;
 
@@ -60,6 +61,38 @@ enum Cmd {
         #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Blocks an address: the store keeps it, and a running sensor drops its connections
+    /// from its next blocklist sync on.
+    Block {
+        /// IPv4 or IPv6 address.
+        ip: String,
+        /// Seconds until the block lapses (default: until unblocked).
+        #[arg(long)]
+        ttl: Option<u64>,
+        /// Why (shown by `blocks`).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Configuration file (store location).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Lifts an address's block.
+    Unblock {
+        /// IPv4 or IPv6 address.
+        ip: String,
+        /// Configuration file (store location).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Lists the blocks in force, or exports them.
+    Blocks {
+        /// `table`, `plain` (one address per line), `nft` or `fail2ban`.
+        #[arg(long, value_enum, default_value = "table")]
+        format: policy::BlocksFormat,
+        /// Configuration file (store location).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Writes the per-address behaviour report (report.json and report.md).
     Report {
         /// Output directory (default: <data dir>/reports).
@@ -88,7 +121,8 @@ fn main() -> ExitCode {
     let _profiler = dhat::Profiler::new_heap();
     let cli = Cli::parse();
     let res: Result<()> = match cli.command {
-        Cmd::Serve { config } => Config::load(config.as_deref(), &env_map()).and_then(serve::run),
+        Cmd::Serve { config } => Config::load(config.as_deref(), &env_map())
+            .and_then(|c| serve::run(c, config.clone(), env_map())),
         Cmd::Check { config } => {
             Config::load(config.as_deref(), &env_map()).and_then(|c| serve::check(&c))
         }
@@ -101,6 +135,19 @@ fn main() -> ExitCode {
             config,
         } => Config::load(config.as_deref(), &env_map())
             .and_then(|c| analyze::run_reanalyze(&c, session, limit)),
+        Cmd::Block {
+            ip,
+            ttl,
+            reason,
+            config,
+        } => Config::load(config.as_deref(), &env_map())
+            .and_then(|c| policy::block(&c, &ip, ttl, reason)),
+        Cmd::Unblock { ip, config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| policy::unblock(&c, &ip))
+        }
+        Cmd::Blocks { format, config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| policy::blocks(&c, format))
+        }
         Cmd::Report { out, config } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
             let dir = out.unwrap_or_else(|| c.sensor.data_dir.join("reports"));
             analyze::run_report(&c, &dir)

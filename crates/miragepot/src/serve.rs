@@ -5,20 +5,23 @@
 //! (each writes its artifacts, recording and `session_end`), then close the bus and wait for
 //! every sink to flush, so no accepted event is lost.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use miragepot_runtime::policy::Access;
+use miragepot_runtime::policy::sync::BlockSync;
 use miragepot_runtime::sinks::{JsonlSink, StoreSink};
 use miragepot_runtime::{BusStats, DataDirs, Pipeline, Services, Sink};
 use miragepot_shell::{Persona, PersonaOverrides, ShellLimits};
-use miragepot_ssh::{AuthPolicy, SshConfig, SshFront};
+use miragepot_ssh::{SshConfig, SshFront};
 use miragepot_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::config::{AcceptMode, Config};
+use crate::config::Config;
 
 /// The persona the configuration asks for.
 pub fn persona_for(cfg: &Config) -> Persona {
@@ -43,23 +46,12 @@ pub fn shell_limits(cfg: &Config) -> ShellLimits {
 }
 
 fn ssh_config(cfg: &Config) -> SshConfig {
-    let auth = match cfg.auth.accept {
-        AcceptMode::Any => AuthPolicy::AcceptAll,
-        AcceptMode::List => AuthPolicy::List(
-            cfg.auth
-                .credentials
-                .iter()
-                .filter_map(|c| c.split_once(':'))
-                .map(|(u, p)| (u.to_string(), p.to_string()))
-                .collect(),
-        ),
-    };
     SshConfig {
         listen: cfg.ssh.listen,
         max_connections: cfg.ssh.max_connections,
         login_grace: Duration::from_secs(cfg.ssh.login_grace_secs),
         idle_timeout: Duration::from_secs(cfg.ssh.idle_timeout_secs),
-        auth,
+        max_session: Duration::from_secs(cfg.limits.max_session_secs),
         max_auth_tries: cfg.ssh.max_auth_tries,
         auth_failure_delay: Duration::from_millis(cfg.ssh.auth_failure_delay_ms),
     }
@@ -85,9 +77,14 @@ fn stats_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("stats.json")
 }
 
-fn write_stats(data_dir: &Path, stats: &BusStats, active: usize, refused: u64) {
+fn write_stats(data_dir: &Path, stats: &BusStats, access: &Access, active: usize, refused: u64) {
     let mut snap = stats.snapshot();
     if let Some(obj) = snap.as_object_mut() {
+        obj.insert("policy".into(), access.counters.snapshot());
+        obj.insert(
+            "blocked_addresses".into(),
+            access.blocks(time::OffsetDateTime::now_utc()).len().into(),
+        );
         obj.insert("active_connections".into(), active.into());
         obj.insert("refused_connections".into(), refused.into());
         obj.insert(
@@ -103,8 +100,11 @@ fn write_stats(data_dir: &Path, stats: &BusStats, active: usize, refused: u64) {
 fn init_tracing(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour only on a terminal: journald and log files get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -120,8 +120,8 @@ fn create_data_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `miragepot serve`.
-pub fn run(cfg: Config) -> Result<()> {
+/// `miragepot serve`. `config_path` and `env` are kept to reload the policy on SIGHUP.
+pub fn run(cfg: Config, config_path: Option<PathBuf>, env: BTreeMap<String, String>) -> Result<()> {
     init_tracing(&cfg.log.level);
     // One scheduler thread: sessions are many, short and cheap, and a single-threaded
     // runtime avoids the cross-thread wake-ups that cost more CPU than the sessions
@@ -131,10 +131,16 @@ pub fn run(cfg: Config) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    rt.block_on(serve(cfg))
+    rt.block_on(serve(cfg, Reload { config_path, env }))
 }
 
-async fn serve(cfg: Config) -> Result<()> {
+/// Where SIGHUP reads the configuration again.
+struct Reload {
+    config_path: Option<PathBuf>,
+    env: BTreeMap<String, String>,
+}
+
+async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let data_dir = cfg.sensor.data_dir.clone();
     create_data_dir(&data_dir)?;
     let keys = miragepot_ssh::hostkeys::load_or_create(&data_dir.join("hostkeys"))
@@ -144,6 +150,15 @@ async fn serve(cfg: Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
     let detection = crate::detect::detection(&cfg, &store).await?;
+    let access = Access::new(crate::policy::policy_config(&cfg)?);
+    let mut sync = BlockSync::new(
+        Arc::clone(&access),
+        store.clone(),
+        Some(data_dir.join("blocklist")),
+    );
+    sync.run_once()
+        .await
+        .context("cannot read the blocklist from the event store")?;
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(StoreSink::new(
         store,
         cfg.store.batch_size,
@@ -165,8 +180,17 @@ async fn serve(cfg: Config) -> Result<()> {
         pacing: cfg.shell.pacing,
         max_recording_bytes: cfg.recording.max_bytes,
         detection,
+        access: Arc::clone(&access),
+        limits: crate::policy::session_limits(&cfg),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
+    let reload_now = Arc::new(tokio::sync::Notify::new());
+    let sync_task = tokio::spawn(sync.run(
+        Duration::from_secs(cfg.limits.block_sync_secs),
+        Arc::clone(&reload_now),
+        stop_rx.clone(),
+    ));
+    let hup_task = tokio::spawn(on_sighup(reload, Arc::clone(&access), reload_now));
     let mut server = None;
     let mut front_ref = None;
     if cfg.ssh.enabled {
@@ -183,13 +207,14 @@ async fn serve(cfg: Config) -> Result<()> {
     drop(services);
     let stats_task = {
         let (stats, dir, front) = (Arc::clone(&stats), data_dir.clone(), front_ref.clone());
+        let access = Arc::clone(&access);
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 let (a, r) = front
                     .as_ref()
                     .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
-                write_stats(&dir, &stats, a, r);
+                write_stats(&dir, &stats, &access, a, r);
             }
         })
     };
@@ -200,14 +225,48 @@ async fn serve(cfg: Config) -> Result<()> {
         let _ = s.await;
     }
     stats_task.abort();
+    hup_task.abort();
+    let _ = sync_task.await;
     let (a, r) = front_ref
         .as_ref()
         .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
     drop(front_ref);
     pipeline.finish().await;
-    write_stats(&data_dir, &stats, a, r);
+    write_stats(&data_dir, &stats, &access, a, r);
     tracing::info!(stats = %stats.snapshot(), "Stopped.");
     Ok(())
+}
+
+/// SIGHUP: read the configuration again and apply its policy (mode, bait, rules, limits on
+/// addresses), then re-read the blocklist from the store. A bad file is reported and the
+/// policy in force stays.
+async fn on_sighup(reload: Reload, access: Arc<Access>, reload_now: Arc<tokio::sync::Notify>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("Cannot listen for SIGHUP; reloading is off.");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let loaded = Config::load(reload.config_path.as_deref(), &reload.env)
+                .and_then(|c| crate::policy::policy_config(&c));
+            match loaded {
+                Ok(p) => {
+                    tracing::info!(mode = p.mode.as_str(), "SIGHUP: policy reloaded.");
+                    access.set_config(p);
+                    reload_now.notify_one();
+                }
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "SIGHUP: configuration not reloaded; the policy in force stays.");
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (reload, access, reload_now);
+    }
 }
 
 async fn wait_for_signal() {
@@ -246,13 +305,8 @@ pub fn check(cfg: &Config) -> Result<()> {
     } else {
         println!("ssh:           disabled");
     }
-    println!(
-        "auth:          {}",
-        match cfg.auth.accept {
-            AcceptMode::Any => "any password accepted".to_string(),
-            AcceptMode::List => format!("{} listed credentials", cfg.auth.credentials.len()),
-        }
-    );
+    crate::policy::policy_config(cfg)?;
+    println!("auth:          {}", crate::policy::describe(cfg));
     println!("store:         {}", redact_url(&cfg.store_url()));
     println!(
         "json log:      {}",

@@ -32,6 +32,7 @@ pub mod policy;
 pub mod recording;
 pub mod session;
 mod session_finish;
+pub mod session_limits;
 pub mod session_log;
 pub mod sinks;
 
@@ -40,6 +41,7 @@ pub use detection::Detection;
 pub use limits::ConnectionLimiter;
 pub use miragepot_event::EventId;
 pub use session::{DataDirs, Output, Services, SessionDriver};
+pub use session_limits::SessionLimits;
 
 /// Errors of the runtime's own I/O (sinks, data directory).
 #[derive(Debug, thiserror::Error)]

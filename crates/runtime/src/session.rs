@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use miragepot_event::{
-    Event, EventKind, InputMode, Protocol, SessionContext, SessionId, UploadVia,
+    EndReason, Event, EventKind, InputMode, Protocol, SessionContext, SessionId, UploadVia,
 };
 use miragepot_shell::{Mode, Observation, Persona, SessionConfig, Shell, ShellLimits, Step};
 use miragepot_vfs::{Ctx, Fs};
@@ -71,6 +71,10 @@ pub struct Services {
     pub max_recording_bytes: usize,
     /// The detection stage; `None` runs no detectors.
     pub detection: Option<Arc<Detection>>,
+    /// The access policy (auth decisions, blocks, per-address caps).
+    pub access: Arc<crate::policy::Access>,
+    /// Per-session limits.
+    pub limits: crate::session_limits::SessionLimits,
 }
 
 /// Bytes for the front to send back.
@@ -84,6 +88,8 @@ pub struct Output {
     pub exit: Option<i32>,
     /// How long the front waits before sending this (pacing; zero when it is off).
     pub delay: std::time::Duration,
+    /// Set when a per-session limit ended the session: the front closes the connection.
+    pub end: Option<EndReason>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +123,8 @@ pub struct SessionDriver {
     pub(crate) tokens_pending: bool,
     /// Per-command records for `session_<id>.json`.
     pub(crate) log: crate::session_log::CommandLog,
+    /// What the session used of its limits.
+    pub(crate) usage: crate::session_limits::Usage,
 }
 
 /// Bytes of executed files one session may hold for storing at its end; past it the
@@ -175,6 +183,7 @@ impl SessionDriver {
             planted: Vec::new(),
             tokens_pending: false,
             log: crate::session_log::CommandLog::default(),
+            usage: Default::default(),
         };
         let mut d = d;
         d.emit(EventKind::SessionStart {
@@ -361,6 +370,9 @@ impl SessionDriver {
 
     /// Bytes from the client on the shell channel.
     pub fn data(&mut self, bytes: &[u8]) -> Output {
+        if let Some(out) = self.count_input(bytes.len()) {
+            return out;
+        }
         if let Some(r) = self.recorder.as_mut() {
             r.input(bytes);
         }
@@ -386,6 +398,9 @@ impl SessionDriver {
 
     /// An exec request: runs `command` like a typed line and returns its output and status.
     pub fn exec(&mut self, command: &str) -> Output {
+        if let Some(out) = self.count_input(command.len()) {
+            return out;
+        }
         self.input_mode = InputMode::Exec;
         self.note_input(command.as_bytes());
         if self.shell.is_none() {
@@ -414,6 +429,7 @@ impl SessionDriver {
             Some(d) => d.analysis().score(&line),
             None => Default::default(),
         };
+        self.usage.commands += 1;
         self.log.input(now(), &line, score.score);
         let id = self.emit(EventKind::CommandInput {
             input: line,
@@ -509,12 +525,14 @@ impl SessionDriver {
             .as_ref()
             .map_or(0, |d| d.shared().rules.tarpit.max_ms().saturating_mul(2));
         let delay = pace + tarpit.min(std::time::Duration::from_millis(cap));
-        Output {
+        let out = Output {
             out: step.out,
             err: step.err,
             exit: step.exit,
             delay,
-        }
+            end: None,
+        };
+        self.apply_limits(out)
     }
 
     /// Runs `f` on the session's filesystem (SFTP), creating the shell state if needed.
@@ -589,4 +607,4 @@ impl SessionDriver {
 
 #[cfg(test)]
 #[path = "session_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -96,6 +96,14 @@ impl SessionDriver {
         for kind in found {
             self.publish_linked(kind, id);
         }
+        // The profile recommends a block: the policy decides whether to make one.
+        let block = assessment
+            .as_ref()
+            .filter(|a| a.action == "block")
+            .and_then(|a| self.services.access.profile_block(ip, &a.intent, now()));
+        if let Some(kind) = block {
+            self.emit(kind);
+        }
         if let Some(a) = assessment.filter(|a| shared.is_new_assessment(ip, a)) {
             self.emit(EventKind::IpProfile(a));
         }

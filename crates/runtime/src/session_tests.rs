@@ -32,6 +32,15 @@ fn driver_with(
     dir: &std::path::Path,
     detection: Option<Arc<crate::Detection>>,
 ) -> (SessionDriver, Pipeline) {
+    driver_limited(pacing, dir, detection, crate::SessionLimits::default())
+}
+
+pub(crate) fn driver_limited(
+    pacing: bool,
+    dir: &std::path::Path,
+    detection: Option<Arc<crate::Detection>>,
+    limits: crate::SessionLimits,
+) -> (SessionDriver, Pipeline) {
     let (bus, pipeline) = Pipeline::start(Vec::new(), 1024, 16);
     let services = Arc::new(Services {
         sensor: "t".into(),
@@ -43,6 +52,8 @@ fn driver_with(
         pacing,
         max_recording_bytes: 1 << 20,
         detection,
+        access: crate::policy::Access::new(Default::default()),
+        limits,
     });
     let peer = "203.0.113.9:40000".parse().unwrap();
     let local = "10.0.3.17:22".parse().unwrap();

@@ -3,7 +3,7 @@
 //!
 //! Behaviour follows Debian 12's sshd (`../shared/reference/sshd_config.reference`):
 //! `publickey,password` are offered; public keys are always refused; passwords follow the
-//! [`AuthPolicy`]; `direct-tcpip`, `tcpip-forward`, streamlocal, X11 and agent forwarding are
+//! access policy ([`miragepot_runtime::policy::Access`]); `direct-tcpip`, `tcpip-forward`, streamlocal, X11 and agent forwarding are
 //! recorded and refused the way sshd refuses them with forwarding disabled (channel open
 //! failure "administratively prohibited: open failed", request failure). `env` requests
 //! are recorded, and only `LANG` and `LC_*` reach the shell (`AcceptEnv LANG LC_*`).
@@ -15,28 +15,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use miragepot_event::{AuthMethod, EndReason, EventKind, ForwardKind};
+use miragepot_runtime::policy::{Access, Verdict, refused_method_rule};
 use miragepot_runtime::{Output, SessionDriver};
 use russh::keys::HashAlg;
 use russh::server::{Auth, Msg, Session};
 use russh::{Channel, ChannelId, ChannelOpenFailure};
-
-/// Which passwords open the door.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthPolicy {
-    /// Every password is accepted (high interaction; the default for now).
-    AcceptAll,
-    /// Only these `user:password` pairs are accepted.
-    List(Vec<(String, String)>),
-}
-
-impl AuthPolicy {
-    fn accepts(&self, user: &str, password: &str) -> bool {
-        match self {
-            AuthPolicy::AcceptAll => true,
-            AuthPolicy::List(pairs) => pairs.iter().any(|(u, p)| u == user && p == password),
-        }
-    }
-}
 
 /// Connection state shared between the handler, the connection task and SFTP tasks.
 #[derive(Debug, Default)]
@@ -63,7 +46,8 @@ pub fn lock(conn: &SharedConn) -> std::sync::MutexGuard<'_, ConnState> {
 /// The per-connection russh handler.
 pub struct SshHandler {
     pub(crate) conn: SharedConn,
-    pub(crate) policy: Arc<AuthPolicy>,
+    pub(crate) access: Arc<Access>,
+    pub(crate) peer: std::net::IpAddr,
     /// Session channels not yet bound to a shell, exec or subsystem.
     pub(crate) channels: HashMap<ChannelId, Channel<Msg>>,
     pub(crate) pty_channels: Vec<ChannelId>,
@@ -157,6 +141,12 @@ impl SshHandler {
             let mut st = lock(&self.conn);
             st.end_reason.get_or_insert(EndReason::ShellExit);
         }
+        if let Some(reason) = out.end {
+            // A limit ended the session (it overrides an earlier exec's exit): sshd's
+            // answer to a killed session is the connection closing.
+            lock(&self.conn).end_reason = Some(reason);
+            session.disconnect(russh::Disconnect::ByApplication, "", "")?;
+        }
         Ok(())
     }
 }
@@ -191,21 +181,41 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: None,
             success: false,
-            rule: None,
+            rule: Some(refused_method_rule("none")),
         });
         Ok(reject())
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        let ok = self.same_user(user) && self.policy.accepts(user, password);
+        let verdict = if self.same_user(user) {
+            self.access.password(
+                self.peer,
+                user,
+                password,
+                std::time::Instant::now(),
+                time::OffsetDateTime::now_utc(),
+            )
+        } else {
+            Verdict {
+                accept: false,
+                rule: "username_change".into(),
+                events: Vec::new(),
+            }
+        };
+        let ok = verdict.accept;
+        tracing::debug!(ip = %self.peer, user, password = %self.access.shown(password),
+            accepted = ok, rule = %verdict.rule, "Password login.");
         self.emit(EventKind::AuthAttempt {
             method: AuthMethod::Password,
             username: user.to_string(),
             password: Some(password.to_string()),
             key_fingerprint: None,
             success: ok,
-            rule: None,
+            rule: Some(verdict.rule),
         });
+        for kind in verdict.events {
+            self.emit(kind);
+        }
         if ok {
             let mut st = lock(&self.conn);
             st.authenticated = true;
@@ -230,7 +240,7 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string()),
             success: false,
-            rule: None,
+            rule: Some(refused_method_rule("publickey")),
         });
         Ok(reject())
     }
@@ -247,7 +257,7 @@ impl russh::server::Handler for SshHandler {
             password: None,
             key_fingerprint: None,
             success: false,
-            rule: None,
+            rule: Some(refused_method_rule("keyboard_interactive")),
         });
         Ok(reject())
     }

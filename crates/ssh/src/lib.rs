@@ -25,5 +25,4 @@ mod handler;
 mod server;
 mod sftp;
 
-pub use handler::AuthPolicy;
 pub use server::{SshConfig, SshFront};

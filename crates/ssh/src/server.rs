@@ -7,9 +7,13 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use miragepot_event::{EndReason, EventKind, Protocol};
+use miragepot_event::{
+    ConnectionRefused, EndReason, EventKind, LimitHit, LimitKind, Protocol, RefuseReason,
+    SessionContext, SessionId,
+};
+use miragepot_runtime::policy::{IpSlot, Refusal};
 use miragepot_runtime::{ConnectionLimiter, Services, SessionDriver};
 use russh::keys::{Algorithm, EcdsaCurve, HashAlg, PrivateKey};
 use russh::server::Config;
@@ -19,7 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::handler::{AuthPolicy, ConnState, SharedConn, SshHandler, lock};
+use crate::handler::{ConnState, SharedConn, SshHandler, lock};
 use crate::ident::{IdentOutcome, OPENSSH_BANNER, read_client_ident};
 use crate::tap::KexTap;
 
@@ -34,8 +38,8 @@ pub struct SshConfig {
     pub login_grace: Duration,
     /// Time without traffic after which a connection is closed.
     pub idle_timeout: Duration,
-    /// Which passwords are accepted.
-    pub auth: AuthPolicy,
+    /// Longest session, from accept (0: no limit).
+    pub max_session: Duration,
     /// Failed authentications before disconnect (sshd `MaxAuthTries`).
     pub max_auth_tries: usize,
     /// Delay before a failed password answer (sshd with PAM: about 2.2 s).
@@ -49,7 +53,7 @@ impl Default for SshConfig {
             max_connections: 1024,
             login_grace: Duration::from_secs(120),
             idle_timeout: Duration::from_secs(600),
-            auth: AuthPolicy::AcceptAll,
+            max_session: Duration::from_secs(3600),
             max_auth_tries: 6,
             auth_failure_delay: Duration::from_millis(2200),
         }
@@ -115,7 +119,6 @@ pub struct SshFront {
     russh: Arc<Config>,
     services: Arc<Services>,
     limiter: ConnectionLimiter,
-    policy: Arc<AuthPolicy>,
 }
 
 impl SshFront {
@@ -136,13 +139,11 @@ impl SshFront {
             ..Config::default()
         };
         let limiter = ConnectionLimiter::new(cfg.max_connections);
-        let policy = Arc::new(cfg.auth.clone());
         SshFront {
             cfg,
             russh: Arc::new(russh),
             services,
             limiter,
-            policy,
         }
     }
 
@@ -172,7 +173,8 @@ impl SshFront {
                             continue;
                         }
                     };
-                    let Some(permit) = self.limiter.try_acquire() else {
+                    let Some((permit, slot)) = self.admit(peer) else {
+                        // Closed before a byte is sent, as sshd drops past MaxStartups.
                         drop(stream);
                         continue;
                     };
@@ -180,6 +182,7 @@ impl SshFront {
                     let sd = shutdown.clone();
                     tasks.spawn(async move {
                         front.connection(stream, peer, sd).await;
+                        drop(slot);
                         drop(permit);
                     });
                 }
@@ -187,6 +190,41 @@ impl SshFront {
         }
         drop(listener);
         while tasks.join_next().await.is_some() {}
+    }
+
+    /// The global cap, then the access policy (blocklist, per-address rate and cap). A
+    /// refusal is counted, and reported as `connection_refused` at most once a second per
+    /// address.
+    fn admit(&self, peer: SocketAddr) -> Option<(tokio::sync::OwnedSemaphorePermit, IpSlot)> {
+        let access = &self.services.access;
+        let now = Instant::now();
+        let refusal = match self.limiter.try_acquire() {
+            None => Refusal {
+                reason: RefuseReason::ConnectionLimit,
+                rule: format!("ssh.max_connections={}", self.cfg.max_connections),
+                report: access.note_refusal(peer.ip(), now),
+            },
+            Some(permit) => match access.admit(peer.ip(), now, time::OffsetDateTime::now_utc()) {
+                Ok(slot) => return Some((permit, slot)),
+                Err(r) => r,
+            },
+        };
+        if let Some(suppressed) = refusal.report {
+            let ts = time::OffsetDateTime::now_utc();
+            let ctx = SessionContext {
+                sensor: self.services.sensor.clone(),
+                session: SessionId::new_at(ts),
+                src_ip: peer.ip(),
+                src_port: peer.port(),
+            };
+            let kind = EventKind::ConnectionRefused(ConnectionRefused {
+                reason: refusal.reason,
+                rule: refusal.rule,
+                suppressed,
+            });
+            self.services.bus.publish(ctx.event(ts, kind));
+        }
+        None
     }
 
     async fn connection(
@@ -277,7 +315,8 @@ impl SshFront {
         });
         let handler = SshHandler {
             conn: Arc::clone(&conn),
-            policy: Arc::clone(&self.policy),
+            access: Arc::clone(&self.services.access),
+            peer: peer.ip(),
             channels: Default::default(),
             pty_channels: Vec::new(),
             scp: Default::default(),
@@ -295,11 +334,33 @@ impl SshFront {
                 let handle = running.handle();
                 lock(&conn).handle = Some(handle.clone());
                 let grace = tokio::time::sleep(self.cfg.login_grace);
+                let max_session = self.cfg.max_session;
+                let deadline = tokio::time::sleep(if max_session.is_zero() {
+                    Duration::from_secs(u64::from(u32::MAX))
+                } else {
+                    max_session
+                });
                 tokio::pin!(grace);
+                tokio::pin!(deadline);
                 tokio::pin!(running);
                 let mut grace_done = false;
+                let mut deadline_done = false;
                 loop {
                     tokio::select! {
+                        _ = &mut deadline, if !deadline_done => {
+                            deadline_done = true;
+                            {
+                                let mut st = lock(&conn);
+                                st.end_reason.get_or_insert(EndReason::LimitReached);
+                                if let Some(d) = st.driver.as_mut() {
+                                    d.emit(EventKind::LimitHit(LimitHit {
+                                        limit: LimitKind::SessionTime,
+                                        value: max_session.as_secs(),
+                                    }));
+                                }
+                            }
+                            let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
+                        }
                         res = &mut running => {
                             break match res {
                                 Ok(()) => None,

@@ -79,12 +79,17 @@ mod cases {
     pub async fn blocks_replace_expire_and_purge(db: &TestDb) {
         use miragepot_store::BlockRow;
         let now = at(1_000_000);
+        // The table keeps microseconds.
+        let us = |ms: i64| {
+            let t = at(ms);
+            t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
+        };
         let row = |ip: &str, source: &str, expires: Option<i64>| BlockRow {
             ip: ip.parse().unwrap(),
             source: source.into(),
             reason: format!("{source} test"),
-            created: at(0),
-            expires: expires.map(at),
+            created: us(0),
+            expires: expires.map(us),
         };
         let forever = row("203.0.113.9", "operator", None);
         let lapsed = row("198.51.100.7", "strikes", Some(999_999));
@@ -99,7 +104,7 @@ mod cases {
         );
         // Blocking again replaces the row.
         let renewed = BlockRow {
-            expires: Some(at(5_000_000)),
+            expires: Some(us(5_000_000)),
             reason: "again".into(),
             ..lapsed.clone()
         };

@@ -14,6 +14,7 @@
 )]
 
 mod detect;
+mod policy;
 mod util;
 
 use std::sync::Arc;
@@ -419,8 +420,8 @@ fn events_land_in_sqlite_with_hassh_and_credentials() {
 #[test]
 fn listed_credentials_only_and_failures_keep_offering_both_methods() {
     let mut s = Server::start_with(&[
-        ("MIRAGEPOT_AUTH_ACCEPT", "list"),
-        ("MIRAGEPOT_AUTH_CREDENTIALS", "[\"root:1234\"]"),
+        ("MIRAGEPOT_AUTH_MODE", "hybrid"),
+        ("MIRAGEPOT_AUTH_BAIT", "[\"root:1234\"]"),
     ]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -456,7 +457,7 @@ fn listed_credentials_only_and_failures_keep_offering_both_methods() {
     });
     drop(rt);
     s.stop();
-    let attempts: Vec<(String, bool)> = s
+    let attempts: Vec<(String, bool, String)> = s
         .json_events()
         .iter()
         .filter(|e| e["type"] == "auth_attempt" && e["method"] == "password")
@@ -464,12 +465,16 @@ fn listed_credentials_only_and_failures_keep_offering_both_methods() {
             (
                 e["password"].as_str().unwrap().to_string(),
                 e["success"].as_bool().unwrap(),
+                e["rule"].as_str().unwrap().to_string(),
             )
         })
         .collect();
     assert_eq!(
         attempts,
-        vec![("wrong".to_string(), false), ("1234".to_string(), true)]
+        vec![
+            ("wrong".to_string(), false, "hybrid:reject".to_string()),
+            ("1234".to_string(), true, "hybrid:bait".to_string())
+        ]
     );
 }
 

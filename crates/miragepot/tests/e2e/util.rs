@@ -39,41 +39,52 @@ impl Server {
             let e = e.unwrap();
             std::fs::copy(e.path(), keys.join(e.file_name())).unwrap();
         }
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_miragepot"));
-        cmd.arg("serve")
-            .env("MIRAGEPOT_SSH_LISTEN", "127.0.0.1:0")
-            .env("MIRAGEPOT_SENSOR_DATA_DIR", data.path())
-            .env("MIRAGEPOT_SENSOR_NAME", "e2e")
-            .env("MIRAGEPOT_SSH_AUTH_FAILURE_DELAY_MS", "100")
-            .env("MIRAGEPOT_LOG_LEVEL", "warn")
-            .env_remove("MIRAGEPOT_CONFIG")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn miragepot");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let line = lines.next().expect("server printed nothing").unwrap();
-        let addr = line
-            .strip_prefix("miragepot: SSH listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .parse()
-            .unwrap();
-        std::thread::spawn(move || for _ in lines {});
-        let mut err = child.stderr.take().unwrap();
-        let stderr = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
-        });
+        let (child, addr, stderr) = spawn(data.path(), extra_env);
         Server {
             child: Some(child),
             addr,
             data,
             stderr: Some(stderr),
         }
+    }
+
+    /// Stops the server (SIGTERM, checked) and starts it again on the same data dir with
+    /// `extra_env`; returns the first run's stderr.
+    pub fn restart_with(&mut self, extra_env: &[(&str, &str)]) -> String {
+        let stderr = self.stop();
+        let (child, addr, err) = spawn(self.data.path(), extra_env);
+        self.child = Some(child);
+        self.addr = addr;
+        self.stderr = Some(err);
+        stderr
+    }
+
+    /// Runs a `miragepot` subcommand on this server's data dir; returns (stdout, stderr, ok).
+    pub fn cli(&self, args: &[&str]) -> (String, String, bool) {
+        let out = Command::new(env!("CARGO_BIN_EXE_miragepot"))
+            .args(args)
+            .env("MIRAGEPOT_SENSOR_DATA_DIR", self.data.path())
+            .env("MIRAGEPOT_LOG_LEVEL", "warn")
+            .env_remove("MIRAGEPOT_CONFIG")
+            .output()
+            .expect("run miragepot");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.success(),
+        )
+    }
+
+    /// Sends `signal` (`HUP`, ...) to the server.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("running").id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
     }
 
     pub fn port(&self) -> u16 {
@@ -129,6 +140,49 @@ impl Drop for Server {
             let _ = c.wait();
         }
     }
+}
+
+/// Starts `miragepot serve` on `data` with `extra_env`; waits for its listening line.
+fn spawn(
+    data: &Path,
+    extra_env: &[(&str, &str)],
+) -> (Child, SocketAddr, std::thread::JoinHandle<String>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_miragepot"));
+    cmd.arg("serve")
+        .env("MIRAGEPOT_SSH_LISTEN", "127.0.0.1:0")
+        .env("MIRAGEPOT_SENSOR_DATA_DIR", data)
+        .env("MIRAGEPOT_SENSOR_NAME", "e2e")
+        .env("MIRAGEPOT_SSH_AUTH_FAILURE_DELAY_MS", "100")
+        .env("MIRAGEPOT_LOG_LEVEL", "warn")
+        .env_remove("MIRAGEPOT_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn miragepot");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut err = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let Some(Ok(line)) = lines.next() else {
+        let _ = child.kill();
+        panic!(
+            "server printed nothing: {}",
+            stderr.join().unwrap_or_default()
+        );
+    };
+    let addr = line
+        .strip_prefix("miragepot: SSH listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .parse()
+        .unwrap();
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr, stderr)
 }
 
 fn askpass(dir: &Path, password: &str) -> PathBuf {

@@ -88,6 +88,8 @@ pub struct PolicyConfig {
     pub rate: RateConfig,
     /// Addresses whose counters are kept; past it, idle ones are forgotten.
     pub max_tracked_ips: usize,
+    /// Whether operator logs show passwords (`log.show_passwords`); events always keep them.
+    pub show_passwords: bool,
 }
 
 impl Default for PolicyConfig {
@@ -105,6 +107,21 @@ impl Default for PolicyConfig {
                 burst: 30,
             },
             max_tracked_ips: 100_000,
+            show_passwords: false,
+        }
+    }
+}
+
+/// A password as operator logs show it: `<redacted>` unless `log.show_passwords` is on.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(&'a str, bool);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.1 {
+            write!(f, "{:?}", self.0)
+        } else {
+            f.write_str("<redacted>")
         }
     }
 }
@@ -240,6 +257,11 @@ impl Access {
         *lock(&self.cfg) = Arc::new(cfg);
     }
 
+    /// `password` for an operator log line (redacted unless `show_passwords`).
+    pub fn shown<'a>(&self, password: &'a str) -> Shown<'a> {
+        Shown(password, lock(&self.cfg).show_passwords)
+    }
+
     /// Decides whether a new connection from `ip` may proceed. On `Ok`, the slot must live
     /// as long as the connection.
     pub fn admit(
@@ -250,19 +272,19 @@ impl Access {
     ) -> Result<IpSlot, Refusal> {
         let cfg = self.config();
         let mut st = lock(&self.state);
-        if cfg.mode != AuthMode::High {
-            if let Some(b) = st.blocks.get(ip, wall) {
-                let rule = format!("block:{}", b.source);
-                self.counters
-                    .refused_blocked
-                    .fetch_add(1, Ordering::Relaxed);
-                let report = refusal_report(&mut st, &cfg, ip, now, &self.counters);
-                return Err(Refusal {
-                    reason: RefuseReason::Blocked,
-                    rule,
-                    report,
-                });
-            }
+        if cfg.mode != AuthMode::High
+            && let Some(b) = st.blocks.get(ip, wall)
+        {
+            let rule = format!("block:{}", b.source);
+            self.counters
+                .refused_blocked
+                .fetch_add(1, Ordering::Relaxed);
+            let report = refusal_report(&mut st, &cfg, ip, now, &self.counters);
+            return Err(Refusal {
+                reason: RefuseReason::Blocked,
+                rule,
+                report,
+            });
         }
         let s = ip_state(&mut st, &cfg, ip, now, &self.counters);
         s.last_seen = now;
@@ -329,26 +351,26 @@ impl Access {
         let s = ip_state(&mut st, &cfg, ip, now, &self.counters);
         s.last_seen = now;
         let attempt = count_attempt(s, user);
-        if cfg.mode == AuthMode::Hybrid {
-            if let Some(rule) = hybrid_rule(&cfg, user, password, attempt) {
-                s.failures = 0;
-                verdict.accept = true;
-                verdict.rule = rule;
-                let lifted = st
-                    .blocks
-                    .get(ip, wall)
-                    .is_some_and(|b| b.source != BlockSource::Operator.as_str());
-                if lifted {
-                    st.blocks.remove_local(ip);
-                    self.counters.blocks_lifted.fetch_add(1, Ordering::Relaxed);
-                    verdict.events.push(EventKind::IpUnblocked(IpUnblocked {
-                        ip,
-                        rule: verdict.rule.clone(),
-                    }));
-                    self.changed.notify_one();
-                }
-                return verdict;
+        if cfg.mode == AuthMode::Hybrid
+            && let Some(rule) = hybrid_rule(&cfg, user, password, attempt)
+        {
+            s.failures = 0;
+            verdict.accept = true;
+            verdict.rule = rule;
+            let lifted = st
+                .blocks
+                .get(ip, wall)
+                .is_some_and(|b| b.source != BlockSource::Operator.as_str());
+            if lifted {
+                st.blocks.remove_local(ip);
+                self.counters.blocks_lifted.fetch_add(1, Ordering::Relaxed);
+                verdict.events.push(EventKind::IpUnblocked(IpUnblocked {
+                    ip,
+                    rule: verdict.rule.clone(),
+                }));
+                self.changed.notify_one();
             }
+            return verdict;
         }
         verdict.rule = format!("{}:reject", cfg.mode.as_str());
         s.failures = s.failures.saturating_add(1);
@@ -403,6 +425,10 @@ impl Access {
         reason: String,
         wall: OffsetDateTime,
     ) -> Option<EventKind> {
+        // The store keeps microseconds: the copy here is the same value.
+        let wall = wall
+            .replace_nanosecond(wall.nanosecond() / 1000 * 1000)
+            .unwrap_or(wall);
         let expires = (!cfg.block_ttl.is_zero())
             .then(|| time::Duration::try_from(cfg.block_ttl).ok())
             .flatten()

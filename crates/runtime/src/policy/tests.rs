@@ -251,3 +251,14 @@ fn tracked_addresses_are_bounded() {
     drop(held);
     assert!(a.tracked_ips() <= 100);
 }
+
+#[test]
+fn passwords_are_redacted_in_operator_logs_unless_asked() {
+    let a = Access::new(cfg(AuthMode::High));
+    assert_eq!(a.shown("hunter2").to_string(), "<redacted>");
+    a.set_config(PolicyConfig {
+        show_passwords: true,
+        ..cfg(AuthMode::High)
+    });
+    assert_eq!(a.shown("hunter2").to_string(), "\"hunter2\"");
+}
