@@ -37,6 +37,31 @@ pub struct Config {
     pub bus: BusSection,
     /// `[detect]`.
     pub detect: DetectSection,
+    /// `[sandbox]`.
+    pub sandbox: SandboxSection,
+}
+
+/// `[sandbox]`: how the serving process restricts itself (Linux).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxSection {
+    /// Landlock (file access beneath the data directory only) and seccomp (no exec, no
+    /// ptrace) once the listener is bound.
+    pub enabled: bool,
+    /// When started as root, switch to this uid after binding (0: stay root).
+    pub drop_uid: u32,
+    /// The gid to switch to with `drop_uid` (0: the same number as `drop_uid`).
+    pub drop_gid: u32,
+}
+
+impl Default for SandboxSection {
+    fn default() -> Self {
+        SandboxSection {
+            enabled: true,
+            drop_uid: 0,
+            drop_gid: 0,
+        }
+    }
 }
 
 /// `[sensor]`: who this sensor is and where it keeps its files.

@@ -8,6 +8,7 @@ mod config;
 mod detect;
 mod policy;
 mod replay;
+mod sandboxing;
 mod serve;
 
 use std::collections::BTreeMap;

@@ -77,9 +77,23 @@ fn stats_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("stats.json")
 }
 
-fn write_stats(data_dir: &Path, stats: &BusStats, access: &Access, active: usize, refused: u64) {
+/// What `stats.json` reports besides the bus counters.
+struct StatsExtra<'a> {
+    access: &'a Access,
+    sandbox: &'a serde_json::Value,
+}
+
+fn write_stats(
+    data_dir: &Path,
+    stats: &BusStats,
+    extra: &StatsExtra<'_>,
+    active: usize,
+    refused: u64,
+) {
+    let access = extra.access;
     let mut snap = stats.snapshot();
     if let Some(obj) = snap.as_object_mut() {
+        obj.insert("sandbox".into(), extra.sandbox.clone());
         obj.insert("policy".into(), access.counters.snapshot());
         obj.insert(
             "blocked_addresses".into(),
@@ -143,6 +157,18 @@ struct Reload {
 async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let data_dir = cfg.sensor.data_dir.clone();
     create_data_dir(&data_dir)?;
+    // Bind first: the sandbox that follows allows no new file access outside the data
+    // directory, and dropping root loses the right to bind low ports.
+    let listener = if cfg.ssh.enabled {
+        Some(
+            TcpListener::bind(cfg.ssh.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", cfg.ssh.listen))?,
+        )
+    } else {
+        None
+    };
+    let sandbox = crate::sandboxing::apply(&cfg, reload.config_path.as_deref())?;
     let keys = miragepot_ssh::hostkeys::load_or_create(&data_dir.join("hostkeys"))
         .context("cannot load or create host keys")?;
     let store_url = cfg.store_url();
@@ -193,10 +219,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let hup_task = tokio::spawn(on_sighup(reload, Arc::clone(&access), reload_now));
     let mut server = None;
     let mut front_ref = None;
-    if cfg.ssh.enabled {
-        let listener = TcpListener::bind(cfg.ssh.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", cfg.ssh.listen))?;
+    if let Some(listener) = listener {
         let addr = listener.local_addr().unwrap_or(cfg.ssh.listen);
         let front = Arc::new(SshFront::new(ssh_config(&cfg), keys, Arc::clone(&services)));
         front_ref = Some(Arc::clone(&front));
@@ -208,13 +231,18 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let stats_task = {
         let (stats, dir, front) = (Arc::clone(&stats), data_dir.clone(), front_ref.clone());
         let access = Arc::clone(&access);
+        let sandbox = sandbox.to_json();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 let (a, r) = front
                     .as_ref()
                     .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
-                write_stats(&dir, &stats, &access, a, r);
+                let extra = StatsExtra {
+                    access: &access,
+                    sandbox: &sandbox,
+                };
+                write_stats(&dir, &stats, &extra, a, r);
             }
         })
     };
@@ -232,7 +260,12 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
     drop(front_ref);
     pipeline.finish().await;
-    write_stats(&data_dir, &stats, &access, a, r);
+    let sandbox = sandbox.to_json();
+    let extra = StatsExtra {
+        access: &access,
+        sandbox: &sandbox,
+    };
+    write_stats(&data_dir, &stats, &extra, a, r);
     tracing::info!(stats = %stats.snapshot(), "Stopped.");
     Ok(())
 }
@@ -307,6 +340,7 @@ pub fn check(cfg: &Config) -> Result<()> {
     }
     crate::policy::policy_config(cfg)?;
     println!("auth:          {}", crate::policy::describe(cfg));
+    println!("sandbox:       {}", crate::sandboxing::describe(cfg));
     println!("store:         {}", redact_url(&cfg.store_url()));
     println!(
         "json log:      {}",

@@ -12,6 +12,7 @@
 //! - [`bus`]: [`EventBus`], the dispatcher, [`BusStats`], the [`Sink`] trait.
 //! - [`sinks`]: the JSON-lines sink and the store sink.
 //! - [`session`]: [`SessionDriver`] and [`Services`], what a front needs to run a session.
+//! - [`sandbox`]: the self-sandbox (drop root, Landlock, seccomp).
 //! - [`recording`]: asciicast v2 terminal recordings.
 //! - [`artifacts`]: the content-addressed store of files attackers wrote or uploaded.
 //! - [`limits`]: the global connection cap.
@@ -30,6 +31,7 @@ mod fsio;
 pub mod limits;
 pub mod policy;
 pub mod recording;
+pub mod sandbox;
 pub mod session;
 mod session_finish;
 pub mod session_limits;

@@ -126,6 +126,10 @@ impl Store {
                             .await?;
                         conn.execute(sqlx::query("PRAGMA foreign_keys = ON"))
                             .await?;
+                        // Sorts and temp tables in memory: the sandboxed server may not
+                        // create files outside its data directory (SQLite would use /tmp).
+                        conn.execute(sqlx::query("PRAGMA temp_store = MEMORY"))
+                            .await?;
                         // Also set by the driver (sqlite3_busy_timeout); explicit for clarity.
                         conn.execute(sqlx::query(BUSY_TIMEOUT_PRAGMA)).await?;
                         Ok(())

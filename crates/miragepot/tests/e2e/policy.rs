@@ -284,6 +284,49 @@ fn per_address_caps_refuse_only_that_address() {
         stats["policy"]["refused_rate"].as_u64().unwrap() >= 1,
         "{stats}"
     );
+    // The server ran sandboxed.
+    let seccomp = stats["sandbox"]["seccomp"].as_str().unwrap();
+    assert!(seccomp.starts_with("enforced"), "{stats}");
+}
+
+#[test]
+fn a_server_started_as_root_drops_to_the_configured_user() {
+    if !running_as_root() {
+        eprintln!("not root: the drop-root test is skipped");
+        return;
+    }
+    let mut s = Server::start_with(&[("MIRAGEPOT_SANDBOX_DROP_UID", "65534")]);
+    let out = ssh_cmd(&s, "root", "x")
+        .arg("echo still-serving")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "still-serving\n");
+    let pid = s.child.as_ref().unwrap().id();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    assert_eq!(
+        uid_line.split_whitespace().skip(1).collect::<Vec<_>>(),
+        vec!["65534"; 4],
+        "{uid_line}"
+    );
+    s.stop();
+    use std::os::unix::fs::MetadataExt;
+    let db = std::fs::metadata(s.data.path().join("miragepot.db")).unwrap();
+    assert_eq!(db.uid(), 65534);
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.data.path().join("stats.json")).unwrap())
+            .unwrap();
+    assert_eq!(stats["sandbox"]["user"], "enforced (uid 65534, gid 65534)");
+    assert!(s.json_events().iter().any(|e| e["type"] == "command_input"));
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .is_some_and(|l| l.split_whitespace().nth(2) == Some("0"))
 }
 
 /// Reads a pty session until the server closes it; returns what it printed.
