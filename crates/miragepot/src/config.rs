@@ -286,6 +286,8 @@ pub struct StoreSection {
     pub batch_size: usize,
     /// Longest wait before a partial batch is written (ms).
     pub batch_delay_ms: u64,
+    /// Delete events older than this many days (0: keep everything).
+    pub retention_days: u64,
 }
 
 impl Default for StoreSection {
@@ -294,6 +296,7 @@ impl Default for StoreSection {
             url: String::new(),
             batch_size: 500,
             batch_delay_ms: 200,
+            retention_days: 0,
         }
     }
 }
@@ -310,6 +313,14 @@ pub struct LogSection {
     pub json_path: String,
     /// Show passwords in operator logs (the event store always keeps them).
     pub show_passwords: bool,
+    /// Rotate the JSON log past this many bytes (0: never by size).
+    pub rotate_bytes: u64,
+    /// Rotate the JSON log after this many hours (0: never by age).
+    pub rotate_hours: u64,
+    /// Delete rotated JSON logs and per-session files after this many days (0: keep).
+    pub retention_days: u64,
+    /// Rotated JSON logs kept at most (0: no count limit).
+    pub keep_files: usize,
 }
 
 impl Default for LogSection {
@@ -319,6 +330,10 @@ impl Default for LogSection {
             json: true,
             json_path: String::new(),
             show_passwords: false,
+            rotate_bytes: 100 << 20,
+            rotate_hours: 24,
+            retention_days: 30,
+            keep_files: 60,
         }
     }
 }
@@ -331,6 +346,10 @@ pub struct RecordingSection {
     pub enabled: bool,
     /// Largest recording kept per session (bytes).
     pub max_bytes: usize,
+    /// Delete recordings after this many days (0: keep).
+    pub retention_days: u64,
+    /// Delete the oldest recordings while they hold more than this (0: no limit).
+    pub max_total_bytes: u64,
 }
 
 impl Default for RecordingSection {
@@ -338,6 +357,8 @@ impl Default for RecordingSection {
         RecordingSection {
             enabled: true,
             max_bytes: 4 * 1024 * 1024,
+            retention_days: 90,
+            max_total_bytes: 10 << 30,
         }
     }
 }
@@ -520,6 +541,45 @@ impl Config {
             )
         } else {
             self.store.url.clone()
+        }
+    }
+
+    /// The JSON log's rotation.
+    pub fn rotate_policy(&self) -> miragepot_runtime::rotate::RotatePolicy {
+        let day = 24 * 3600;
+        miragepot_runtime::rotate::RotatePolicy {
+            max_bytes: self.log.rotate_bytes,
+            max_age: std::time::Duration::from_secs(self.log.rotate_hours.saturating_mul(3600)),
+            retention: std::time::Duration::from_secs(self.log.retention_days.saturating_mul(day)),
+            keep: self.log.keep_files,
+        }
+    }
+
+    /// The retention job's rules.
+    pub fn retention(&self) -> miragepot_runtime::housekeeping::Retention {
+        use miragepot_runtime::housekeeping::{DirRetention, Retention};
+        use std::time::Duration;
+        let days = |d: u64| Duration::from_secs(d.saturating_mul(24 * 3600));
+        let data = &self.sensor.data_dir;
+        Retention {
+            interval: Duration::from_secs(3600),
+            dirs: vec![
+                DirRetention {
+                    dir: data.join("recordings"),
+                    max_age: days(self.recording.retention_days),
+                    max_bytes: self.recording.max_total_bytes,
+                },
+                DirRetention {
+                    dir: data.join("logs"),
+                    max_age: days(self.log.retention_days),
+                    max_bytes: 0,
+                },
+            ],
+            json_log: self
+                .log
+                .json
+                .then(|| (self.json_path(), self.rotate_policy())),
+            store_max_age: days(self.store.retention_days),
         }
     }
 

@@ -186,12 +186,15 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         .await
         .context("cannot read the blocklist from the event store")?;
     let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(StoreSink::new(
-        store,
+        store.clone(),
         cfg.store.batch_size,
         Duration::from_millis(cfg.store.batch_delay_ms),
     ))];
     if cfg.log.json {
-        sinks.push(Box::new(JsonlSink::new(cfg.json_path())));
+        sinks.push(Box::new(JsonlSink::new(
+            cfg.json_path(),
+            cfg.rotate_policy(),
+        )));
     }
     let (bus, pipeline) = Pipeline::start(sinks, cfg.bus.capacity, cfg.bus.sink_capacity);
     let stats = Arc::clone(bus.stats());
@@ -216,6 +219,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         Arc::clone(&reload_now),
         stop_rx.clone(),
     ));
+    let retention_task = tokio::spawn(cfg.retention().run(store.clone(), stop_rx.clone()));
     let hup_task = tokio::spawn(on_sighup(reload, Arc::clone(&access), reload_now));
     let mut server = None;
     let mut front_ref = None;
@@ -254,6 +258,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     }
     stats_task.abort();
     hup_task.abort();
+    let _ = retention_task.await;
     let _ = sync_task.await;
     let (a, r) = front_ref
         .as_ref()

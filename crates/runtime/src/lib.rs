@@ -13,6 +13,8 @@
 //! - [`sinks`]: the JSON-lines sink and the store sink.
 //! - [`session`]: [`SessionDriver`] and [`Services`], what a front needs to run a session.
 //! - [`sandbox`]: the self-sandbox (drop root, Landlock, seccomp).
+//! - [`housekeeping`]: the retention job (recordings, session files, rotated logs, store).
+//! - [`rotate`]: the rotating, retention-bounded, full-disk-proof log file.
 //! - [`recording`]: asciicast v2 terminal recordings.
 //! - [`artifacts`]: the content-addressed store of files attackers wrote or uploaded.
 //! - [`limits`]: the global connection cap.
@@ -28,9 +30,11 @@ pub mod artifacts;
 pub mod bus;
 pub mod detection;
 mod fsio;
+pub mod housekeeping;
 pub mod limits;
 pub mod policy;
 pub mod recording;
+pub mod rotate;
 pub mod sandbox;
 pub mod session;
 mod session_finish;

@@ -1,4 +1,5 @@
-//! The blocklist table: addresses the access policy refuses at accept time.
+//! The blocklist table (addresses the access policy refuses at accept time) and the
+//! retention job ([`Store::purge_before`]).
 //!
 //! One row per address (`ip` is the primary key, so blocking again replaces the row). A
 //! row whose `expires_us` has passed is no longer active: reads skip it and
@@ -120,4 +121,38 @@ fn decode(row: &sqlx::any::AnyRow) -> Option<BlockRow> {
             None => None,
         },
     })
+}
+
+/// Rows deleted per statement by [`Store::purge_before`]: short transactions, so the writer
+/// is never held up for long.
+const PURGE_CHUNK: i64 = 5000;
+const PURGE_EVENTS: &str = "DELETE FROM events WHERE id IN \
+    (SELECT id FROM events WHERE ts_us < $1 LIMIT $2)";
+const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE session IN \
+    (SELECT session FROM sessions WHERE started_us < $1 AND ended_us IS NOT NULL LIMIT $2)";
+
+impl Store {
+    /// The retention job: deletes events older than `cutoff`, and the summaries of sessions
+    /// that started before it and have ended, in chunks. Returns (events, sessions) deleted.
+    pub async fn purge_before(&self, cutoff: OffsetDateTime) -> Result<(u64, u64), StoreError> {
+        let mut totals = (0u64, 0u64);
+        for (sql, total) in [
+            (PURGE_EVENTS, &mut totals.0),
+            (PURGE_SESSIONS, &mut totals.1),
+        ] {
+            loop {
+                let done = sqlx::query(sql)
+                    .bind(micros(cutoff))
+                    .bind(PURGE_CHUNK)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::query("purge_before"))?;
+                *total += done.rows_affected();
+                if done.rows_affected() < PURGE_CHUNK as u64 {
+                    break;
+                }
+            }
+        }
+        Ok(totals)
+    }
 }

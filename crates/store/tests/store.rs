@@ -54,6 +54,7 @@ both_backends!(
     writer_counts_a_lost_batch,
     corrupted_rows_are_skipped,
     blocks_replace_expire_and_purge,
+    retention_purges_old_events_and_ended_sessions,
 );
 
 mod cases {
@@ -125,6 +126,35 @@ mod cases {
             .unwrap();
         assert_eq!(db.store.active_blocks(at(0)).await.unwrap().len(), 1);
         assert_eq!(db.store.skipped_rows(), 1);
+    }
+
+    pub async fn retention_purges_old_events_and_ended_sessions(db: &TestDb) {
+        let old = Sess::new(at(0));
+        let open = Sess::new(at(10));
+        let new = Sess::new(at(1_000_000));
+        db.store
+            .insert_batch(&[
+                old.ev(0, start()),
+                old.ev(5, cmd("id")),
+                old.ev(9, end(EndReason::ClientClosed)),
+                open.ev(10, start()),
+                new.ev(1_000_000, start()),
+                new.ev(1_000_001, cmd("uname -a")),
+            ])
+            .await
+            .unwrap();
+        let (events, sessions) = db.store.purge_before(at(500_000)).await.unwrap();
+        assert_eq!(
+            (events, sessions),
+            (4, 1),
+            "the still-open session keeps its row"
+        );
+        assert_eq!(db.store.count_events().await.unwrap(), 2);
+        assert!(db.store.session_events(old.id).await.unwrap().is_empty());
+        assert_eq!(db.store.session_events(new.id).await.unwrap().len(), 2);
+        let rows = db.store.sessions(10, 0).await.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(db.store.purge_before(at(500_000)).await.unwrap(), (0, 0));
     }
 
     pub async fn migrations_are_idempotent(db: &TestDb) {

@@ -4,9 +4,10 @@
 //! Events are gathered for up to [`FLUSH_EVERY`] (or [`MAX_BATCH`] events), then written and
 //! flushed in one blocking call: a handful of writes per second under load instead of one per
 //! event, which keeps thread wake-ups (and server CPU) down. A clean shutdown flushes
-//! everything; a crash loses at most the last interval.
+//! everything; a crash loses at most the last interval. The file rotates by size and age,
+//! rotated files are pruned by the retention, and a full disk drops lines (counted in
+//! `sink_failed`) instead of stopping anything: see [`crate::rotate`].
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -18,34 +19,30 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, timeout_at};
 
 use crate::bus::{BusStats, Sink};
+use crate::rotate::{RotatePolicy, RotatingFile, Written};
 
 /// Longest time an event waits in memory before it is written.
 pub const FLUSH_EVERY: Duration = Duration::from_millis(100);
 /// Most events written in one go.
 pub const MAX_BATCH: usize = 4096;
 
-/// Appends events as JSON lines to a file.
+fn wall_now() -> std::time::SystemTime {
+    std::time::SystemTime::from(crate::session::now())
+}
+
+/// Appends events as JSON lines to a rotating file.
 #[derive(Debug)]
 pub struct JsonlSink {
     path: PathBuf,
+    policy: RotatePolicy,
 }
 
 impl JsonlSink {
-    /// A sink writing to `path` (created, with its parent directory, when missing).
-    pub fn new(path: PathBuf) -> Self {
-        JsonlSink { path }
+    /// A sink writing to `path` (created, with its parent directory, when missing),
+    /// rotated by `policy`.
+    pub fn new(path: PathBuf, policy: RotatePolicy) -> Self {
+        JsonlSink { path, policy }
     }
-}
-
-fn open(path: &PathBuf) -> std::io::Result<std::fs::File> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path)
 }
 
 #[async_trait]
@@ -55,8 +52,10 @@ impl Sink for JsonlSink {
     }
 
     async fn run(self: Box<Self>, mut rx: mpsc::Receiver<Event>, stats: Arc<BusStats>) {
-        let path = self.path.clone();
-        let mut file = match crate::fsio::blocking(move || open(&path)).await {
+        let (path, policy) = (self.path.clone(), self.policy);
+        let opened =
+            crate::fsio::blocking(move || RotatingFile::open(path, policy, wall_now())).await;
+        let mut file = match opened {
             Ok(f) => Some(f),
             Err(e) => {
                 tracing::error!(path = %self.path.display(), error = %e, "Cannot open the JSON log; JSON logging is off.");
@@ -88,19 +87,18 @@ impl Sink for JsonlSink {
                 continue;
             };
             let res = tokio::task::spawn_blocking(move || {
-                let r = f.write_all(&buf).and_then(|()| f.flush());
+                let r = f.write(&buf, wall_now(), std::time::Instant::now());
                 (f, r)
             })
             .await;
             match res {
-                Ok((f, Ok(()))) => {
+                Ok((f, w)) => {
                     file = Some(f);
-                    stats.written.fetch_add(n, Ordering::Relaxed);
-                }
-                Ok((f, Err(e))) => {
-                    file = Some(f);
-                    stats.sink_failed.fetch_add(n, Ordering::Relaxed);
-                    tracing::error!(error = %e, "JSON log write failed.");
+                    let counter = match w {
+                        Written::Ok => &stats.written,
+                        Written::Dropped => &stats.sink_failed,
+                    };
+                    counter.fetch_add(n, Ordering::Relaxed);
                 }
                 Err(e) => {
                     stats.sink_failed.fetch_add(n, Ordering::Relaxed);
