@@ -1,4 +1,5 @@
-//! Content-addressed storage of attacker files: `data/artifacts/<sha256>`.
+//! Content-addressed storage of attacker files: `data/artifacts/<sha256>`, and
+//! [`DataDirs`], the layout of the data directory.
 //!
 //! Each distinct content is stored once, whatever its path or session, written to a temporary
 //! name and renamed into place so a reader never sees a partial file. Files are mode 0600.
@@ -75,6 +76,28 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(path)?;
     f.write_all(bytes)
+}
+
+/// Where the runtime keeps its files, all under one data directory.
+#[derive(Debug, Clone)]
+pub struct DataDirs {
+    /// The data directory itself.
+    pub root: PathBuf,
+    /// Terminal recordings (`recordings/<session>.cast`).
+    pub recordings: PathBuf,
+    /// Content-addressed attacker files (`artifacts/<sha256>`).
+    pub artifacts: PathBuf,
+}
+
+impl DataDirs {
+    /// The standard layout under `root`.
+    pub fn under(root: PathBuf) -> Self {
+        DataDirs {
+            recordings: root.join("recordings"),
+            artifacts: root.join("artifacts"),
+            root,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@
 //! `finish`, once per session.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -24,31 +23,10 @@ use miragepot_vfs::{Ctx, Fs};
 use time::OffsetDateTime;
 
 use crate::artifacts::ArtifactStore;
+pub use crate::artifacts::DataDirs;
 use crate::bus::EventBus;
 use crate::detection::{Detection, SessionDetect};
 use crate::recording::Recorder;
-
-/// Where the runtime keeps its files, all under one data directory.
-#[derive(Debug, Clone)]
-pub struct DataDirs {
-    /// The data directory itself.
-    pub root: PathBuf,
-    /// Terminal recordings (`recordings/<session>.cast`).
-    pub recordings: PathBuf,
-    /// Content-addressed attacker files (`artifacts/<sha256>`).
-    pub artifacts: PathBuf,
-}
-
-impl DataDirs {
-    /// The standard layout under `root`.
-    pub fn under(root: PathBuf) -> Self {
-        DataDirs {
-            recordings: root.join("recordings"),
-            artifacts: root.join("artifacts"),
-            root,
-        }
-    }
-}
 
 /// What every session of a front shares: configuration and the event bus.
 #[derive(Debug)]
