@@ -13,6 +13,7 @@
     clippy::disallowed_types
 )]
 
+mod abuse;
 mod detect;
 mod policy;
 mod util;

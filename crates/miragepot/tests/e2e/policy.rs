@@ -14,7 +14,10 @@ use super::util::{Server, ssh_cmd};
 
 /// A russh client connection from source address `src`; an error when the server closes
 /// the connection before the SSH handshake (a refusal at accept).
-async fn connect_from(s: &Server, src: &str) -> Result<russh::client::Handle<Client>, String> {
+pub(crate) async fn connect_from(
+    s: &Server,
+    src: &str,
+) -> Result<russh::client::Handle<Client>, String> {
     let sock = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
     sock.bind(format!("{src}:0").parse().unwrap())
         .map_err(|e| e.to_string())?;

@@ -51,7 +51,12 @@ impl Server {
     /// Stops the server (SIGTERM, checked) and starts it again on the same data dir with
     /// `extra_env`; returns the first run's stderr.
     pub fn restart_with(&mut self, extra_env: &[(&str, &str)]) -> String {
-        let stderr = self.stop();
+        // After a kill -9 (the child taken) there is nothing to stop.
+        let stderr = if self.child.is_some() {
+            self.stop()
+        } else {
+            String::new()
+        };
         let (child, addr, err) = spawn(self.data.path(), extra_env);
         self.child = Some(child);
         self.addr = addr;

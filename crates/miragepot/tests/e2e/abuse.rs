@@ -1,0 +1,259 @@
+//! Abuse and crash safety, on loopback, bounded and self-stopping: `kill -9` under load and
+//! a clean restart that keeps every committed event; a 10 MiB exec line; a fork-bomb line;
+//! a client that never reads its output; and many half-open connections. After each, the
+//! server still answers and every finished session's events are complete in the store.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use russh::ChannelMsg;
+
+use super::util::Server;
+use super::{Client, connect, exec};
+
+async fn store_of(s: &Server) -> miragepot_store::Store {
+    miragepot_store::Store::open(&s.db_url()).await.unwrap()
+}
+
+async fn event_ids(store: &miragepot_store::Store) -> Vec<String> {
+    sqlx::query_scalar::<_, String>("SELECT id FROM events")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+}
+
+#[test]
+fn kill_9_under_load_loses_no_committed_event_and_the_store_reopens_clean() {
+    let mut s = Server::start_with(&[("MIRAGEPOT_STORE_BATCH_DELAY_MS", "20")]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let load = {
+        let (addr, stop) = (s.addr, Arc::clone(&stop));
+        rt.spawn(async move {
+            let mut n = 0u32;
+            while !stop.load(Ordering::Relaxed) && n < 400 {
+                let cfg = Arc::new(russh::client::Config::default());
+                let Ok(mut h) = russh::client::connect(cfg, addr, Client).await else {
+                    break;
+                };
+                if !h
+                    .authenticate_password("root", "x")
+                    .await
+                    .is_ok_and(|r| r.success())
+                {
+                    break;
+                }
+                // The server may die mid-command: nothing here may panic.
+                let Ok(mut ch) = h.channel_open_session().await else {
+                    break;
+                };
+                if ch.exec(true, format!("echo load-{n}; id")).await.is_err() {
+                    break;
+                }
+                while let Ok(Some(_)) =
+                    tokio::time::timeout(Duration::from_secs(5), ch.wait()).await
+                {}
+                n += 1;
+            }
+            n
+        })
+    };
+    // Let the load run, then read what the store has committed (the acknowledged events).
+    rt.block_on(async { tokio::time::sleep(Duration::from_millis(1500)).await });
+    let acknowledged = rt.block_on(async {
+        let store = store_of(&s).await;
+        let ids = event_ids(&store).await;
+        store.close().await;
+        ids
+    });
+    assert!(
+        acknowledged.len() > 20,
+        "the load ran: {}",
+        acknowledged.len()
+    );
+    // kill -9 mid-load.
+    let mut child = s.child.take().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let sessions = rt.block_on(load).unwrap();
+    assert!(sessions > 3);
+    // Restart on the same data dir: it opens clean and serves.
+    s.restart_with(&[]);
+    let (out, _, code) = rt.block_on(async {
+        let h = connect(&s).await;
+        exec(&h, "echo after-restart").await
+    });
+    assert_eq!((out.as_str(), code), ("after-restart\n", Some(0)));
+    s.stop();
+    rt.block_on(async {
+        let store = store_of(&s).await;
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+        let now: std::collections::HashSet<String> = event_ids(&store).await.into_iter().collect();
+        let lost: Vec<&String> = acknowledged
+            .iter()
+            .filter(|id| !now.contains(*id))
+            .collect();
+        assert!(lost.is_empty(), "{} committed events lost", lost.len());
+        assert!(now.len() > acknowledged.len());
+        store.close().await;
+    });
+}
+
+#[test]
+fn hostile_input_is_bounded_and_the_server_keeps_serving() {
+    let mut s = Server::start();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let h = connect(&s).await;
+        // A 10 MiB exec request is past SSH's packet limit (256 KiB, as in OpenSSH): that
+        // connection is dropped, nothing else is touched.
+        let huge = format!("echo {}", "A".repeat(10 << 20));
+        let ch = h.channel_open_session().await.unwrap();
+        let _ = ch.exec(true, huge.as_bytes()).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !h.is_closed() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(h.is_closed(), "an oversized packet ends that connection");
+        let h = connect(&s).await;
+        // A 10 MiB line typed into a pty: the line editor keeps its cap, then answers.
+        let mut ch = h.channel_open_session().await.unwrap();
+        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(false).await.unwrap();
+        let chunk = vec![b'B'; 1 << 20];
+        let writer = ch.make_writer();
+        let feed = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let mut w = writer;
+            for _ in 0..10 {
+                if w.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+            let _ = w.write_all(b"\recho pty-alive\r").await;
+        });
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            match tokio::time::timeout(Duration::from_secs(5), ch.wait()).await {
+                Ok(Some(ChannelMsg::Data { data })) => {
+                    seen.extend_from_slice(&data);
+                    if seen.windows(12).any(|w| w == b"\rpty-alive\r\n") {
+                        break;
+                    }
+                    if seen.len() > (1 << 20) {
+                        seen.drain(..seen.len() - 64);
+                    }
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        let _ = feed.await;
+        assert!(
+            seen.windows(12).any(|w| w == b"\rpty-alive\r\n"),
+            "the shell answered after a 10 MiB line; saw {} bytes ending {:?}",
+            seen.len(),
+            String::from_utf8_lossy(&seen[seen.len().saturating_sub(300)..])
+        );
+        // A fork bomb is a function that calls itself: the emulator's caps end it.
+        let started = Instant::now();
+        let (_, _, code) = exec(&h, ":(){ :|:& };:").await;
+        assert!(code.is_some());
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // Still serving.
+        let h = connect(&s).await;
+        let (out, _, _) = exec(&h, "echo alive").await;
+        assert_eq!(out, "alive\n");
+    });
+    // A client that never reads: a pty session flooded with output it does not take.
+    rt.block_on(async {
+        let h = connect(&s).await;
+        let ch = h.channel_open_session().await.unwrap();
+        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(false).await.unwrap();
+        for _ in 0..50 {
+            let _ = ch
+                .data(&b"cat /usr/share/common-licenses/GPL-3; seq 1 100000\r"[..])
+                .await;
+        }
+        // Never read `ch`; another client is served meanwhile.
+        let h2 = connect(&s).await;
+        let (out, _, _) = exec(&h2, "echo other-session").await;
+        assert_eq!(out, "other-session\n");
+        drop(ch);
+    });
+    // Half-open connections from one address: TCP connects that never send a byte. The
+    // per-address cap (8) admits a few and drops the rest at accept; a slowloris sends its
+    // identification line a byte at a time. Another address still logs in at once.
+    let (idle, admitted) = rt.block_on(async {
+        let mut idle = Vec::new();
+        for _ in 0..1000 {
+            let sock = tokio::net::TcpSocket::new_v4().unwrap();
+            sock.bind("127.0.0.20:0".parse().unwrap()).unwrap();
+            if let Ok(c) = sock.connect(s.addr).await {
+                idle.push(c);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The admitted ones got the banner; the refused ones were closed.
+        let mut admitted = 0;
+        for c in &idle {
+            let mut buf = [0u8; 64];
+            if let Ok(Ok(n)) =
+                tokio::time::timeout(Duration::from_millis(20), c.peek(&mut buf)).await
+                && n > 0
+                && buf.starts_with(b"SSH-2.0-OpenSSH_9.2p1")
+            {
+                admitted += 1;
+            }
+        }
+        (idle, admitted)
+    });
+    assert!(
+        (1..=8).contains(&admitted),
+        "{admitted} half-open connections admitted"
+    );
+    let mut slow = std::net::TcpStream::connect(s.addr).unwrap();
+    for b in b"SSH-2.0-" {
+        slow.write_all(&[*b]).unwrap();
+    }
+    let (out, _, _) = rt.block_on(async {
+        let mut h = super::policy::connect_from(&s, "127.0.0.21").await.unwrap();
+        assert!(
+            h.authenticate_password("root", "x")
+                .await
+                .unwrap()
+                .success()
+        );
+        exec(&h, "echo through").await
+    });
+    assert_eq!(out, "through\n");
+    drop(idle);
+    drop(slow);
+    drop(rt);
+    let stderr = s.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Every session that started also ended, in the JSON log.
+    let evs = s.json_events();
+    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
+    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    assert_eq!(started, ended, "every session is complete");
+    assert!(started >= 6, "{started}");
+    assert!(
+        evs.iter()
+            .any(|e| e["type"] == "connection_refused" && e["reason"] == "per_ip_limit"),
+        "the half-open flood was refused past the per-address cap"
+    );
+}
