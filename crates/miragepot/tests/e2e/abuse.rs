@@ -257,3 +257,71 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
         "the half-open flood was refused past the per-address cap"
     );
 }
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_100_mib_paste_ends_at_a_session_limit_and_memory_stays_bounded() {
+    // Defaults: 1,000 commands or 16 MiB of input, whichever comes first.
+    let mut s = Server::start();
+    let pid = s.child.as_ref().unwrap().id();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let before = rss_kib(pid);
+    let sent = rt.block_on(async {
+        let h = connect(&s).await;
+        let ch = h.channel_open_session().await.unwrap();
+        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
+        ch.request_shell(false).await.unwrap();
+        let mut w = ch.make_writer();
+        let line: Vec<u8> = b"echo pasted-line-of-a-script-0123456789abcdef\r".repeat(1000);
+        let mut sent = 0usize;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        use tokio::io::AsyncWriteExt;
+        while sent < 100 << 20 && Instant::now() < deadline {
+            match tokio::time::timeout(Duration::from_secs(10), w.write_all(&line)).await {
+                Ok(Ok(())) => sent += line.len(),
+                _ => break,
+            }
+        }
+        sent
+    });
+    assert!(
+        sent < 100 << 20,
+        "the server stopped taking input ({sent} bytes sent)"
+    );
+    let after = rss_kib(pid);
+    assert!(
+        after < before + 64 * 1024,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
+    // Still serving.
+    let (out, _, _) = rt.block_on(async {
+        let h = connect(&s).await;
+        exec(&h, "echo fine").await
+    });
+    assert_eq!(out, "fine\n");
+    drop(rt);
+    s.stop();
+    let evs = s.json_events();
+    assert!(
+        evs.iter().any(|e| e["type"] == "limit_hit"
+            && (e["limit"] == "commands" || e["limit"] == "input_bytes")),
+        "a limit_hit"
+    );
+    assert!(
+        evs.iter()
+            .any(|e| e["type"] == "session_end" && e["reason"] == "limit_reached")
+    );
+    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
+    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    assert_eq!(started, ended);
+}
