@@ -55,7 +55,12 @@ pub struct SshHandler {
     pub(crate) scp: HashMap<ChannelId, crate::sftp::ScpSink>,
     /// The username of the first auth request; sshd refuses to let it change.
     pub(crate) first_user: Option<String>,
+    /// Output bytes handed to russh per channel since the client last had nothing queued.
+    pub(crate) backlog: HashMap<ChannelId, usize>,
 }
+
+/// Output a channel may have queued for a client that does not read.
+const MAX_BACKLOG: usize = 2 << 20;
 
 impl SshHandler {
     fn with_driver<R>(&self, f: impl FnOnce(&mut SessionDriver) -> R) -> Option<R> {
@@ -117,17 +122,37 @@ impl SshHandler {
         });
     }
 
+    /// A client that stops reading leaves our output queued in russh (its window is shut).
+    /// Past [`MAX_BACKLOG`] bytes queued on a channel, further output is dropped (counted in
+    /// the log) until the client reads again, so such a client holds a bounded amount of
+    /// memory. A client cannot tell: it is not reading.
+    fn bound_backlog(&mut self, channel: ChannelId, out: &mut Output, session: &Session) {
+        let queued = self.backlog.entry(channel).or_insert(0);
+        if !session.has_pending_data(channel) {
+            *queued = 0;
+        }
+        let n = out.out.len() + out.err.len();
+        if *queued + n > MAX_BACKLOG {
+            tracing::debug!(?channel, bytes = n, "Client not reading: output dropped.");
+            out.out.clear();
+            out.err.clear();
+        } else {
+            *queued += n;
+        }
+    }
+
     /// Sends a shell's answer, first waiting as long as the persona says it took (pacing).
     /// The wait is a timer on this connection's task: it costs no thread.
     async fn send(
-        &self,
+        &mut self,
         channel: ChannelId,
-        out: Output,
+        mut out: Output,
         session: &mut Session,
     ) -> Result<(), russh::Error> {
         if !out.delay.is_zero() {
             tokio::time::sleep(out.delay).await;
         }
+        self.bound_backlog(channel, &mut out, session);
         if !out.out.is_empty() {
             session.data(channel, out.out)?;
         }

@@ -5,6 +5,7 @@
 //! is judged as OpenSSH judges it; the login grace time and idle timeout apply; and a slow,
 //! stuck or malformed client only ever occupies its own task.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -321,6 +322,7 @@ impl SshFront {
             pty_channels: Vec::new(),
             scp: Default::default(),
             first_user: None,
+            backlog: HashMap::new(),
         };
         let started = Box::pin(russh::server::run_stream(
             Arc::clone(&self.russh),

@@ -109,7 +109,14 @@ fn kill_9_under_load_loses_no_committed_event_and_the_store_reopens_clean() {
 #[test]
 fn hostile_input_is_bounded_and_the_server_keeps_serving() {
     let mut s = Server::start();
+    let pid = s.child.as_ref().unwrap().id();
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // The baseline: RSS after one ordinary session.
+    rt.block_on(async {
+        let h = connect(&s).await;
+        exec(&h, "uname -a").await
+    });
+    let baseline = rss_kib(pid);
     rt.block_on(async {
         let h = connect(&s).await;
         // A 10 MiB exec request is past SSH's packet limit (256 KiB, as in OpenSSH): that
@@ -122,6 +129,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert!(h.is_closed(), "an oversized packet ends that connection");
+        eprintln!("RSS after the oversized packet: {}", rss_kib(pid));
         let h = connect(&s).await;
         // A 10 MiB line typed into a pty: the line editor keeps its cap, then answers.
         let mut ch = h.channel_open_session().await.unwrap();
@@ -159,6 +167,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
             }
         }
         let _ = feed.await;
+        eprintln!("RSS after the 10 MiB pty line: {}", rss_kib(pid));
         assert!(
             seen.windows(12).any(|w| w == b"\rpty-alive\r\n"),
             "the shell answered after a 10 MiB line; saw {} bytes ending {:?}",
@@ -192,6 +201,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
         let h2 = connect(&s).await;
         let (out, _, _) = exec(&h2, "echo other-session").await;
         assert_eq!(out, "other-session\n");
+        eprintln!("RSS with a client that never reads: {}", rss_kib(pid));
         drop(ch);
     });
     // Half-open connections from one address: TCP connects that never send a byte. The
@@ -242,6 +252,16 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
     assert_eq!(out, "through\n");
     drop(idle);
     drop(slow);
+    // Everything closed: memory stays bounded. (Not all of it goes back to the system:
+    // glibc keeps freed heap for reuse; before output to a non-reading client was bounded,
+    // this step alone grew by more than 100 MiB and kept growing with each line.)
+    std::thread::sleep(Duration::from_millis(500));
+    let after = rss_kib(pid);
+    assert!(
+        after < baseline + 80 * 1024,
+        "RSS {baseline} KiB before the abuse, {after} KiB after"
+    );
+    eprintln!("RSS {baseline} KiB before the abuse, {after} KiB after");
     drop(rt);
     let stderr = s.stop();
     assert!(!stderr.contains("panicked"), "{stderr}");
