@@ -22,6 +22,7 @@ pub mod kexinit;
 pub mod tap;
 
 mod handler;
+mod killable;
 mod server;
 mod sftp;
 

@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 
 use crate::handler::{ConnState, SharedConn, SshHandler, lock};
 use crate::ident::{IdentOutcome, OPENSSH_BANNER, read_client_ident};
+use crate::killable::Killable;
 use crate::tap::KexTap;
 
 /// Settings of the SSH front.
@@ -299,6 +300,7 @@ impl SshFront {
             driver: Some(driver),
             ..ConnState::default()
         }));
+        let (stream, kill) = Killable::new(stream);
         let (tap, kex_rx) = KexTap::new(stream, replay, banner.len());
         tokio::spawn(async move {
             if let Ok(k) = kex_rx.await {
@@ -377,8 +379,12 @@ impl SshFront {
                             }
                         }
                         _ = shutdown.changed() => {
+                            // sshd's session process, on SIGTERM, logs "Received signal 15;
+                            // terminating." and exits without a disconnect message: the
+                            // client prints "Connection to HOST closed by remote host." So
+                            // the stream is cut, and russh ends the session and closes it.
                             lock(&conn).end_reason.get_or_insert(EndReason::ServerShutdown);
-                            let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
+                            kill.trigger();
                             let _ = tokio::time::timeout(Duration::from_secs(2), &mut running).await;
                             break None;
                         }

@@ -514,3 +514,54 @@ fn sigterm_ends_open_sessions_and_flushes_their_events() {
             .any(|e| e["type"] == "session_recording_closed")
     );
 }
+
+#[test]
+fn sigterm_closes_an_openssh_session_the_way_sshd_does() {
+    use std::io::Read;
+    let mut s = Server::start();
+    let mut child = ssh_cmd(&s, "root", "x")
+        .arg("-tt")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"echo ready\r").unwrap();
+    // Wait for the shell to answer, then stop the server under the open session.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = stdout.read_to_end(&mut all);
+        all
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !s
+        .json_events()
+        .iter()
+        .any(|e| e["type"] == "command_result" && e["input"] == "echo ready")
+    {
+        assert!(std::time::Instant::now() < deadline, "no answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.stop();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    drop(stdin);
+    let _ = reader.join();
+    assert_eq!(status.code(), Some(255));
+    assert!(err.contains("closed by remote host"), "{err}");
+    assert!(!err.contains("Received disconnect"), "{err}");
+    let end = s
+        .json_events()
+        .into_iter()
+        .find(|e| e["type"] == "session_end")
+        .expect("session_end");
+    assert_eq!(end["reason"], "server_shutdown");
+}
