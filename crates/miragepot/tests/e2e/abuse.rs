@@ -345,3 +345,102 @@ fn a_100_mib_paste_ends_at_a_session_limit_and_memory_stays_bounded() {
     let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
     assert_eq!(started, ended);
 }
+
+/// An unencrypted SSH packet around `payload`, with `pad` bytes of padding, the padding
+/// length field set to `pad_field`.
+fn packet(payload: &[u8], pad: usize, pad_field: u8) -> Vec<u8> {
+    let len = 1 + payload.len() + pad;
+    let mut p = (len as u32).to_be_bytes().to_vec();
+    p.push(pad_field);
+    p.extend_from_slice(payload);
+    p.extend(std::iter::repeat_n(0u8, pad));
+    p
+}
+
+#[test]
+fn malformed_packets_end_only_their_own_connection() {
+    use std::io::Read;
+    let mut s = Server::start();
+    let mut svc = vec![5u8];
+    svc.extend_from_slice(&12u32.to_be_bytes());
+    svc.extend_from_slice(b"ssh-userauth");
+    let mut kexinit_cut = vec![20u8];
+    kexinit_cut.extend_from_slice(&[0xAB; 16]);
+    kexinit_cut.extend_from_slice(&200u32.to_be_bytes());
+    kexinit_cut.extend_from_slice(b"curve25519");
+    let mut rnd = 4711u64;
+    let random: Vec<u8> = (0..256)
+        .map(|_| {
+            rnd = rnd
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rnd >> 56) as u8
+        })
+        .collect();
+    let probes: Vec<(&str, Vec<u8>)> = vec![
+        ("random bytes", random),
+        (
+            "oversized length",
+            [&[0xff, 0xff, 0xff, 0xf0][..], &[0u8; 60]].concat(),
+        ),
+        ("zero length", vec![0u8; 64]),
+        ("padding longer than the packet", packet(&svc, 7, 250)),
+        ("padding under 4", packet(&svc, 1, 1)),
+        ("service request before kex", packet(&svc, 7, 7)),
+        ("truncated kexinit", packet(&kexinit_cut, 5, 5)),
+        ("10k without a newline", vec![b'x'; 10_000]),
+    ];
+    for (name, bytes) in &probes {
+        let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let with_id = name != &"10k without a newline";
+        if with_id {
+            c.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+                .unwrap();
+        }
+        let _ = c.write_all(bytes);
+        let mut sink = Vec::new();
+        let started = Instant::now();
+        let closed = loop {
+            let mut buf = [0u8; 4096];
+            match c.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => sink.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+                Err(_) => break false,
+            }
+        };
+        assert!(closed, "{name}: the server kept the connection open");
+        assert!(started.elapsed() < Duration::from_secs(15), "{name}");
+        assert!(
+            sink.starts_with(b"SSH-2.0-OpenSSH_9.2p1"),
+            "{name}: banner first"
+        );
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (out, _, _) = rt.block_on(async {
+        let h = connect(&s).await;
+        exec(&h, "echo unharmed").await
+    });
+    assert_eq!(out, "unharmed\n");
+    drop(rt);
+    let stderr = s.stop();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let evs = s.json_events();
+    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
+    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    assert_eq!((started, ended), (probes.len() + 1, probes.len() + 1));
+    let reasons: Vec<&str> = evs
+        .iter()
+        .filter(|e| e["type"] == "session_end")
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .filter(|r| **r == "protocol_error" || **r == "bad_identification")
+            .count()
+            >= probes.len() - 1,
+        "{reasons:?}"
+    );
+}
