@@ -44,7 +44,9 @@ pub(crate) struct Usage {
 }
 
 impl SessionDriver {
-    fn limit_hit(&mut self, limit: LimitKind, value: u64) {
+    /// Emits `limit_hit` and counts it (`stats.json`, `policy.limit_hits`).
+    pub fn limit_hit(&mut self, limit: LimitKind, value: u64) {
+        self.services.access.counters.limit_hit(limit);
         self.emit(EventKind::LimitHit(LimitHit { limit, value }));
     }
 

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use miragepot_event::{
-    ConnectionRefused, EndReason, EventKind, LimitHit, LimitKind, Protocol, RefuseReason,
-    SessionContext, SessionId,
+    ConnectionRefused, EndReason, EventKind, LimitKind, Protocol, RefuseReason, SessionContext,
+    SessionId,
 };
 use miragepot_runtime::policy::{IpSlot, Refusal};
 use miragepot_runtime::{ConnectionLimiter, Services, SessionDriver};
@@ -357,10 +357,7 @@ impl SshFront {
                                 let mut st = lock(&conn);
                                 st.end_reason.get_or_insert(EndReason::LimitReached);
                                 if let Some(d) = st.driver.as_mut() {
-                                    d.emit(EventKind::LimitHit(LimitHit {
-                                        limit: LimitKind::SessionTime,
-                                        value: max_session.as_secs(),
-                                    }));
+                                    d.limit_hit(LimitKind::SessionTime, max_session.as_secs());
                                 }
                             }
                             let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;

@@ -408,6 +408,13 @@ fn session_limits_end_sessions_with_an_event() {
         hits.contains(&("127.0.0.10".into(), "commands".into(), 3)),
         "{hits:?}"
     );
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.data.path().join("stats.json")).unwrap())
+            .unwrap();
+    let counted = &stats["policy"]["limit_hits"];
+    assert_eq!(counted["session_time"], 1, "{stats}");
+    assert_eq!(counted["input_bytes"], 1, "{stats}");
+    assert_eq!(counted["commands"], 1, "{stats}");
     for ip in ["127.0.0.8", "127.0.0.9", "127.0.0.10"] {
         let end = evs
             .iter()

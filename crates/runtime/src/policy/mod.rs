@@ -166,6 +166,8 @@ pub struct PolicyCounters {
     pub store_errors: AtomicU64,
     /// Addresses forgotten because `max_tracked_ips` was reached.
     pub ips_evicted: AtomicU64,
+    /// Per-session limits reached, by kind (`limit_hit` events).
+    pub limit_hits: [AtomicU64; 4],
 }
 
 impl PolicyCounters {
@@ -180,7 +182,27 @@ impl PolicyCounters {
             "blocks_lifted": g(&self.blocks_lifted),
             "store_errors": g(&self.store_errors),
             "ips_evicted": g(&self.ips_evicted),
+            "limit_hits": {
+                "session_time": g(&self.limit_hits[0]),
+                "commands": g(&self.limit_hits[1]),
+                "input_bytes": g(&self.limit_hits[2]),
+                "command_time": g(&self.limit_hits[3]),
+            },
         })
+    }
+
+    /// Counts a per-session limit reached.
+    pub fn limit_hit(&self, limit: miragepot_event::LimitKind) {
+        use miragepot_event::LimitKind;
+        let i = match limit {
+            LimitKind::SessionTime => 0,
+            LimitKind::Commands => 1,
+            LimitKind::InputBytes => 2,
+            LimitKind::CommandTime => 3,
+        };
+        if let Some(c) = self.limit_hits.get(i) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
