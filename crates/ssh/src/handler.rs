@@ -55,8 +55,9 @@ pub struct SshHandler {
     pub(crate) scp: HashMap<ChannelId, crate::sftp::ScpSink>,
     /// The username of the first auth request; sshd refuses to let it change.
     pub(crate) first_user: Option<String>,
-    /// Output bytes handed to russh per channel since the client last had nothing queued.
-    pub(crate) backlog: HashMap<ChannelId, usize>,
+    /// Output bytes handed to russh per channel since the client last had nothing queued
+    /// (a Vec: a session has one or two channels, and an empty Vec costs no allocation).
+    pub(crate) backlog: Vec<(ChannelId, usize)>,
 }
 
 /// Output a channel may have queued for a client that does not read.
@@ -127,7 +128,16 @@ impl SshHandler {
     /// the log) until the client reads again, so such a client holds a bounded amount of
     /// memory. A client cannot tell: it is not reading.
     fn bound_backlog(&mut self, channel: ChannelId, out: &mut Output, session: &Session) {
-        let queued = self.backlog.entry(channel).or_insert(0);
+        let i = match self.backlog.iter().position(|(c, _)| *c == channel) {
+            Some(i) => i,
+            None => {
+                self.backlog.push((channel, 0));
+                self.backlog.len() - 1
+            }
+        };
+        let Some((_, queued)) = self.backlog.get_mut(i) else {
+            return;
+        };
         if !session.has_pending_data(channel) {
             *queued = 0;
         }

@@ -5,7 +5,6 @@
 //! is judged as OpenSSH judges it; the login grace time and idle timeout apply; and a slow,
 //! stuck or malformed client only ever occupies its own task.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -302,6 +301,7 @@ impl SshFront {
         }));
         let (stream, kill) = Killable::new(stream);
         let (tap, kex_rx) = KexTap::new(stream, replay, banner.len());
+        drop(banner);
         tokio::spawn(async move {
             if let Ok(k) = kex_rx.await {
                 let kind = EventKind::ClientKex {
@@ -324,7 +324,7 @@ impl SshFront {
             pty_channels: Vec::new(),
             scp: Default::default(),
             first_user: None,
-            backlog: HashMap::new(),
+            backlog: Vec::new(),
         };
         let started = Box::pin(russh::server::run_stream(
             Arc::clone(&self.russh),
@@ -337,43 +337,51 @@ impl SshFront {
             Ok(running) => {
                 let handle = running.handle();
                 lock(&conn).handle = Some(handle.clone());
-                let grace = tokio::time::sleep(self.cfg.login_grace);
+                // One timer for both deadlines (login grace, then the session-time limit):
+                // it lives as long as the session, and every byte of it is per session.
+                let start = tokio::time::Instant::now();
                 let max_session = self.cfg.max_session;
-                let deadline = tokio::time::sleep(if max_session.is_zero() {
-                    Duration::from_secs(u64::from(u32::MAX))
-                } else {
-                    max_session
-                });
-                tokio::pin!(grace);
-                tokio::pin!(deadline);
+                let mut grace_at = Some(start + self.cfg.login_grace);
+                let mut session_at = (!max_session.is_zero()).then(|| start + max_session);
+                let next = |a: Option<tokio::time::Instant>, b: Option<tokio::time::Instant>| {
+                    a.into_iter().chain(b).min()
+                };
+                let timer = tokio::time::sleep_until(
+                    next(grace_at, session_at).unwrap_or(start + self.cfg.login_grace),
+                );
+                tokio::pin!(timer);
                 tokio::pin!(running);
-                let mut grace_done = false;
-                let mut deadline_done = false;
                 loop {
                     tokio::select! {
-                        _ = &mut deadline, if !deadline_done => {
-                            deadline_done = true;
-                            {
-                                let mut st = lock(&conn);
-                                st.end_reason.get_or_insert(EndReason::LimitReached);
-                                if let Some(d) = st.driver.as_mut() {
-                                    d.limit_hit(LimitKind::SessionTime, max_session.as_secs());
+                        _ = &mut timer, if grace_at.is_some() || session_at.is_some() => {
+                            let now = tokio::time::Instant::now();
+                            if grace_at.is_some_and(|t| t <= now) {
+                                grace_at = None;
+                                if !lock(&conn).authenticated {
+                                    lock(&conn).end_reason.get_or_insert(EndReason::LoginGraceTimeout);
+                                    let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
                                 }
                             }
-                            let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
+                            if session_at.is_some_and(|t| t <= now) {
+                                session_at = None;
+                                {
+                                    let mut st = lock(&conn);
+                                    st.end_reason.get_or_insert(EndReason::LimitReached);
+                                    if let Some(d) = st.driver.as_mut() {
+                                        d.limit_hit(LimitKind::SessionTime, max_session.as_secs());
+                                    }
+                                }
+                                let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
+                            }
+                            if let Some(t) = next(grace_at, session_at) {
+                                timer.as_mut().reset(t);
+                            }
                         }
                         res = &mut running => {
                             break match res {
                                 Ok(()) => None,
                                 Err(_) => Some(EndReason::ProtocolError),
                             };
-                        }
-                        _ = &mut grace, if !grace_done => {
-                            grace_done = true;
-                            if !lock(&conn).authenticated {
-                                let _ = handle.disconnect(russh::Disconnect::ByApplication, String::new(), String::new()).await;
-                                lock(&conn).end_reason.get_or_insert(EndReason::LoginGraceTimeout);
-                            }
                         }
                         _ = shutdown.changed() => {
                             // sshd's session process, on SIGTERM, logs "Received signal 15;
