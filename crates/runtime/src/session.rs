@@ -105,6 +105,11 @@ pub struct SessionDriver {
     pub(crate) usage: crate::session_limits::Usage,
 }
 
+/// Output bytes a `command_result` event keeps (the attacker's terminal gets all of it, up
+/// to `shell.max_output_bytes`, and a pty session's recording has it). Events travel through
+/// the bus and both sinks: a megabyte per event from a `seq 1 100000` loop would multiply.
+const MAX_EVENT_OUTPUT: usize = 64 << 10;
+
 /// Bytes of executed files one session may hold for storing at its end; past it the
 /// `file_executed` event is still emitted but the content is not kept.
 const MAX_EXECUTED_BYTES: usize = 16 << 20;
@@ -444,13 +449,15 @@ impl SessionDriver {
                     truncated,
                     exit_code,
                 } => {
-                    let output = String::from_utf8_lossy(&output).into_owned();
+                    let cut = output.len() > MAX_EVENT_OUTPUT;
+                    let kept = output.get(..MAX_EVENT_OUTPUT).unwrap_or(&output);
+                    let output = String::from_utf8_lossy(kept).into_owned();
                     self.log.result(&output, exit_code);
                     EventKind::CommandResult {
                         input: line,
                         output,
                         exit_code,
-                        output_truncated: truncated,
+                        output_truncated: truncated || cut,
                     }
                 }
                 Observation::CommandUnknown { name, installed } => {

@@ -227,3 +227,30 @@ async fn a_session_that_only_exits_plants_no_tokens() {
     d.data(b"e");
     assert_eq!(d.planted.len(), 6, "a typed command may read them");
 }
+
+#[tokio::test]
+async fn a_command_result_event_keeps_the_first_64_kib_of_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _p) = driver(false, dir.path());
+    let mut live = d.services().bus.subscribe();
+    let out = d.exec("seq 1 100000");
+    assert_eq!(out.out.len(), 588_895, "the attacker gets all of it");
+    let mut found = None;
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+        while let Ok(ev) = live.try_recv() {
+            if let EventKind::CommandResult {
+                output,
+                output_truncated,
+                ..
+            } = &ev.kind
+            {
+                found = Some((output.len(), *output_truncated));
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    assert_eq!(found, Some((64 << 10, true)));
+}
