@@ -137,8 +137,10 @@ impl Store {
                 .collect();
             for ((ev, _), ts) in chunk.iter().zip(stamps) {
                 let id = ev.id.to_string();
-                // A duplicate id inside the batch is inserted (and counted) once.
-                if inserted.contains(&id) && folded.insert(id) {
+                // A duplicate id inside the batch is inserted (and counted) once. A refused
+                // connection never became a session: it gets no `sessions` row.
+                let refused = matches!(ev.kind, EventKind::ConnectionRefused(_));
+                if inserted.contains(&id) && folded.insert(id) && !refused {
                     deltas
                         .entry(ev.session)
                         .or_insert_with(|| SessionDelta::new(ev, ts.clone()))

@@ -55,6 +55,7 @@ both_backends!(
     corrupted_rows_are_skipped,
     blocks_replace_expire_and_purge,
     retention_purges_old_events_and_ended_sessions,
+    refused_connections_make_no_session_row,
 );
 
 mod cases {
@@ -155,6 +156,22 @@ mod cases {
         let rows = db.store.sessions(10, 0).await.unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(db.store.purge_before(at(500_000)).await.unwrap(), (0, 0));
+    }
+
+    pub async fn refused_connections_make_no_session_row(db: &TestDb) {
+        let refused = Sess::new(at(0));
+        let kind = EventKind::ConnectionRefused(miragepot_event::ConnectionRefused {
+            reason: miragepot_event::RefuseReason::Blocked,
+            rule: "block:strikes".into(),
+            suppressed: 3,
+        });
+        db.store.insert_batch(&[refused.ev(0, kind)]).await.unwrap();
+        assert_eq!(
+            db.store.count_events().await.unwrap(),
+            1,
+            "the event is kept"
+        );
+        assert!(db.store.sessions(10, 0).await.unwrap().is_empty());
     }
 
     pub async fn migrations_are_idempotent(db: &TestDb) {

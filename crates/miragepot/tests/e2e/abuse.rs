@@ -17,6 +17,30 @@ async fn store_of(s: &Server) -> miragepot_store::Store {
     miragepot_store::Store::open(&s.db_url()).await.unwrap()
 }
 
+/// (session_start, session_end) counts in the store, and sessions with a start but no end.
+fn store_completeness(s: &Server) -> (usize, usize, i64) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = store_of(s).await;
+        let starts = store
+            .events_by_type("session_start", 100_000)
+            .await
+            .unwrap()
+            .len();
+        let ends = store
+            .events_by_type("session_end", 100_000)
+            .await
+            .unwrap()
+            .len();
+        let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE ended_us IS NULL")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        (starts, ends, open)
+    })
+}
+
 async fn event_ids(store: &miragepot_store::Store) -> Vec<String> {
     sqlx::query_scalar::<_, String>("SELECT id FROM events")
         .fetch_all(store.pool())
@@ -270,6 +294,11 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
     let started = evs.iter().filter(|e| e["type"] == "session_start").count();
     let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
     assert_eq!(started, ended, "every session is complete");
+    assert_eq!(
+        store_completeness(&s),
+        (started, ended, 0),
+        "and so in the store"
+    );
     assert!(started >= 6, "{started}");
     assert!(
         evs.iter()
@@ -344,6 +373,7 @@ fn a_100_mib_paste_ends_at_a_session_limit_and_memory_stays_bounded() {
     let started = evs.iter().filter(|e| e["type"] == "session_start").count();
     let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
     assert_eq!(started, ended);
+    assert_eq!(store_completeness(&s), (started, ended, 0));
 }
 
 /// An unencrypted SSH packet around `payload`, with `pad` bytes of padding, the padding
@@ -361,6 +391,8 @@ fn packet(payload: &[u8], pad: usize, pad_field: u8) -> Vec<u8> {
 fn malformed_packets_end_only_their_own_connection() {
     use std::io::Read;
     let mut s = Server::start();
+    let pid = s.child.as_ref().unwrap().id();
+    let baseline = rss_kib(pid);
     let mut svc = vec![5u8];
     svc.extend_from_slice(&12u32.to_be_bytes());
     svc.extend_from_slice(b"ssh-userauth");
@@ -423,6 +455,11 @@ fn malformed_packets_end_only_their_own_connection() {
         exec(&h, "echo unharmed").await
     });
     assert_eq!(out, "unharmed\n");
+    let after = rss_kib(pid);
+    assert!(
+        after < baseline + 16 * 1024,
+        "RSS {baseline} KiB, then {after} KiB"
+    );
     drop(rt);
     let stderr = s.stop();
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -430,6 +467,7 @@ fn malformed_packets_end_only_their_own_connection() {
     let started = evs.iter().filter(|e| e["type"] == "session_start").count();
     let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
     assert_eq!((started, ended), (probes.len() + 1, probes.len() + 1));
+    assert_eq!(store_completeness(&s), (started, ended, 0));
     let reasons: Vec<&str> = evs
         .iter()
         .filter(|e| e["type"] == "session_end")
