@@ -19,6 +19,8 @@ use miragepot_detect::session::Rules;
 use miragepot_detect::tokens::{Honeytoken, TokenIndex};
 use miragepot_event::{DelayApplied, Event, EventKind, TokenReused};
 
+use crate::lock;
+
 /// What every session's detectors share.
 #[derive(Debug)]
 pub struct Detection {
@@ -37,10 +39,6 @@ pub struct Detection {
     /// The last assessment published per address, so `ip_profile` is only published when it
     /// changes (a brute-force flood would otherwise publish one per connection).
     pub published: Mutex<HashMap<IpAddr, String>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Detection {

@@ -49,6 +49,12 @@ pub use miragepot_event::EventId;
 pub use session::{DataDirs, Output, Services, SessionDriver};
 pub use session_limits::SessionLimits;
 
+/// Locks `m`; a poisoned lock (a panic elsewhere while it was held) still yields the data,
+/// so one session's failure never stops the others.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Errors of the runtime's own I/O (sinks, data directory).
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {

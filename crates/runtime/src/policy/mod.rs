@@ -23,7 +23,7 @@ pub mod sync;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use miragepot_event::{BlockSource, EventKind, IpBlocked, IpUnblocked, RefuseReason};
@@ -33,6 +33,7 @@ use time::OffsetDateTime;
 
 use self::blocklist::Blocklist;
 use self::rate::{Bucket, RateConfig};
+use crate::lock;
 
 /// `auth.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,10 +237,6 @@ pub struct Access {
     pub counters: PolicyCounters,
     /// Wakes the sync task when a block was made or lifted here.
     pub(crate) changed: tokio::sync::Notify,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Held by an admitted connection; releases its per-address slot when dropped.
