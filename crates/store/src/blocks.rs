@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::write::micros;
 use crate::{Store, StoreError};
 
 /// One stored block.
@@ -42,10 +43,6 @@ const DELETE_BLOCK: &str = "DELETE FROM blocks WHERE ip = $1";
 const ACTIVE_BLOCKS: &str = "SELECT ip, source, reason, created_us, expires_us FROM blocks \
     WHERE expires_us IS NULL OR expires_us > $1 ORDER BY created_us, ip";
 const PURGE_BLOCKS: &str = "DELETE FROM blocks WHERE expires_us IS NOT NULL AND expires_us <= $1";
-
-fn micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
-}
 
 fn from_micros(us: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()

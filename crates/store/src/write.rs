@@ -196,13 +196,18 @@ struct Stamp {
 
 impl Stamp {
     fn of(ev: &Event) -> Stamp {
-        let us = ev.ts.unix_timestamp_nanos().div_euclid(1000);
         Stamp {
             // `Event` serialises `ts` as RFC 3339 too, so an event that encoded formats here.
             text: ev.ts.format(&Rfc3339).unwrap_or_else(|_| ev.ts.to_string()),
-            us: i64::try_from(us).unwrap_or(if us < 0 { i64::MIN } else { i64::MAX }),
+            us: micros(ev.ts),
         }
     }
+}
+
+/// `t` as unix microseconds, the unit of every `*_us` column (clamped to the i64 range).
+pub(crate) fn micros(t: time::OffsetDateTime) -> i64 {
+    let us = t.unix_timestamp_nanos().div_euclid(1000);
+    i64::try_from(us).unwrap_or(if us < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// What one batch's new events say about one session.
