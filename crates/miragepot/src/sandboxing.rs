@@ -23,18 +23,13 @@ const RESOLVER_FILES: &[&str] = &[
     "/etc/gai.conf",
 ];
 
-fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://")?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && !path.starts_with(':')).then(|| PathBuf::from(path))
-}
-
 /// The sandbox settings for `cfg`, creating the writable directories.
 pub fn sandbox_config(cfg: &Config, config_file: Option<&Path>) -> Result<SandboxConfig> {
     let data = cfg.sensor.data_dir.clone();
     let mut writable = vec![data.clone()];
     let mut extra = Vec::new();
-    if let Some(db) = sqlite_path(&cfg.store_url()).and_then(|p| p.parent().map(Path::to_path_buf))
+    if let Some(db) = miragepot_store::sqlite_file(&cfg.store_url())
+        .and_then(|p| p.parent().map(Path::to_path_buf))
     {
         extra.push(db);
     }
@@ -114,11 +109,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
+        let file = miragepot_store::sqlite_file;
         assert_eq!(
-            sqlite_path("sqlite:///var/lib/m/x.db?mode=rwc"),
+            file("sqlite:///var/lib/m/x.db?mode=rwc"),
             Some(PathBuf::from("/var/lib/m/x.db"))
         );
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
-        assert_eq!(sqlite_path("postgres://h/db"), None);
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://h/db"), None);
+        // The short form the store also accepts.
+        assert_eq!(file("sqlite:data/x.db"), Some(PathBuf::from("data/x.db")));
     }
 }

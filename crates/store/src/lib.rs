@@ -199,6 +199,18 @@ impl Store {
 const BUSY_TIMEOUT_PRAGMA: &str = "PRAGMA busy_timeout = 5000";
 
 /// Whether a SQLite URL names an in-memory database.
+/// The database file a `sqlite:` URL names, read the way [`Store::open`] reads it; `None`
+/// for PostgreSQL, an in-memory database or a URL that does not parse.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::from_url(url).ok()? != Backend::Sqlite || is_sqlite_memory(url) {
+        return None;
+    }
+    sqlx::any::install_default_drivers();
+    let options = AnyConnectOptions::from_str(url).ok()?;
+    let sqlite = SqliteConnectOptions::try_from(&options).ok()?;
+    Some(sqlite.get_filename().to_path_buf())
+}
+
 fn is_sqlite_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
