@@ -7,6 +7,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::*;
 
+/// Wall time and monotonic time, now.
+fn clocks() -> (SystemTime, Instant) {
+    (
+        SystemTime::from(time::OffsetDateTime::now_utc()),
+        Instant::now(),
+    )
+}
+
 fn policy(max_bytes: u64, max_age: u64, keep: usize) -> RotatePolicy {
     RotatePolicy {
         max_bytes,
@@ -32,10 +40,7 @@ fn rotates_by_size_and_keeps_whole_lines() {
     let path = dir.path().join("m.json");
     let mut f =
         RotatingFile::open(path.clone(), policy(100, 0, 10), SystemTime::UNIX_EPOCH).unwrap();
-    let (now, mono) = (
-        SystemTime::from(time::OffsetDateTime::now_utc()),
-        Instant::now(),
-    );
+    let (now, mono) = clocks();
     let line = [b'x'; 59].iter().chain(b"\n").copied().collect::<Vec<u8>>();
     for _ in 0..3 {
         assert_eq!(f.write(&line, now, mono), Written::Ok);
@@ -54,10 +59,7 @@ fn rotates_by_age_and_prunes_past_the_count() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.json");
     let mut f = RotatingFile::open(path.clone(), policy(0, 60, 2), SystemTime::UNIX_EPOCH).unwrap();
-    let (t0, mono) = (
-        SystemTime::from(time::OffsetDateTime::now_utc()),
-        Instant::now(),
-    );
+    let (t0, mono) = clocks();
     for i in 0..5u64 {
         let now = t0 + Duration::from_secs(61 * i);
         assert_eq!(f.write(format!("{i}\n").as_bytes(), now, mono), Written::Ok);
@@ -70,7 +72,7 @@ fn rotates_by_age_and_prunes_past_the_count() {
 fn prune_deletes_past_the_retention() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.json");
-    let now = SystemTime::from(time::OffsetDateTime::now_utc());
+    let (now, _) = clocks();
     for (name, age) in [
         ("m.json.old", 7200),
         ("m.json.new", 60),
@@ -92,10 +94,7 @@ fn a_full_disk_drops_and_retries_then_resumes() {
     std::os::unix::fs::symlink("/dev/full", &path).unwrap();
     let mut f =
         RotatingFile::open(path.clone(), policy(1 << 20, 0, 10), SystemTime::UNIX_EPOCH).unwrap();
-    let (now, t0) = (
-        SystemTime::from(time::OffsetDateTime::now_utc()),
-        Instant::now(),
-    );
+    let (now, t0) = clocks();
     assert_eq!(f.write(b"a\n", now, t0), Written::Dropped, "ENOSPC");
     assert_eq!(
         f.write(b"b\n", now, t0 + Duration::from_secs(1)),
@@ -118,10 +117,7 @@ fn a_batch_is_split_between_lines_at_the_size_bound() {
     let path = dir.path().join("m.json");
     let mut f =
         RotatingFile::open(path.clone(), policy(100, 0, 10), SystemTime::UNIX_EPOCH).unwrap();
-    let (now, mono) = (
-        SystemTime::from(time::OffsetDateTime::now_utc()),
-        Instant::now(),
-    );
+    let (now, mono) = clocks();
     let line = |c: u8| [c; 29].iter().chain(b"\n").copied().collect::<Vec<u8>>();
     let batch: Vec<u8> = b"abcde".iter().flat_map(|&c| line(c)).collect();
     assert_eq!(f.write(&batch, now, mono), Written::Ok);

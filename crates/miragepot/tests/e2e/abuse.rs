@@ -17,6 +17,12 @@ async fn store_of(s: &Server) -> miragepot_store::Store {
     miragepot_store::Store::open(&s.db_url()).await.unwrap()
 }
 
+/// (session_start, session_end) counts in the JSON log.
+fn json_session_counts(evs: &[serde_json::Value]) -> (usize, usize) {
+    let count = |ty: &str| evs.iter().filter(|e| e["type"] == ty).count();
+    (count("session_start"), count("session_end"))
+}
+
 /// (session_start, session_end) counts in the store, and sessions with a start but no end.
 fn store_completeness(s: &Server) -> (usize, usize, i64) {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -291,8 +297,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     // Every session that started also ended, in the JSON log.
     let evs = s.json_events();
-    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
-    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    let (started, ended) = json_session_counts(&evs);
     assert_eq!(started, ended, "every session is complete");
     assert_eq!(
         store_completeness(&s),
@@ -370,8 +375,7 @@ fn a_100_mib_paste_ends_at_a_session_limit_and_memory_stays_bounded() {
         evs.iter()
             .any(|e| e["type"] == "session_end" && e["reason"] == "limit_reached")
     );
-    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
-    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    let (started, ended) = json_session_counts(&evs);
     assert_eq!(started, ended);
     assert_eq!(store_completeness(&s), (started, ended, 0));
 }
@@ -464,8 +468,7 @@ fn malformed_packets_end_only_their_own_connection() {
     let stderr = s.stop();
     assert!(!stderr.contains("panicked"), "{stderr}");
     let evs = s.json_events();
-    let started = evs.iter().filter(|e| e["type"] == "session_start").count();
-    let ended = evs.iter().filter(|e| e["type"] == "session_end").count();
+    let (started, ended) = json_session_counts(&evs);
     assert_eq!((started, ended), (probes.len() + 1, probes.len() + 1));
     assert_eq!(store_completeness(&s), (started, ended, 0));
     let reasons: Vec<&str> = evs

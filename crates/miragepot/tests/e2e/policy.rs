@@ -276,9 +276,7 @@ fn per_address_caps_refuse_only_that_address() {
         .collect();
     assert!(reasons.contains(&"per_ip_limit"), "{reasons:?}");
     assert!(reasons.contains(&"rate_limit"), "{reasons:?}");
-    let stats: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(s.data.path().join("stats.json")).unwrap())
-            .unwrap();
+    let stats = s.stats();
     assert!(
         stats["policy"]["refused_per_ip"].as_u64().unwrap() >= 1,
         "{stats}"
@@ -317,9 +315,7 @@ fn a_server_started_as_root_drops_to_the_configured_user() {
     use std::os::unix::fs::MetadataExt;
     let db = std::fs::metadata(s.data.path().join("miragepot.db")).unwrap();
     assert_eq!(db.uid(), 65534);
-    let stats: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(s.data.path().join("stats.json")).unwrap())
-            .unwrap();
+    let stats = s.stats();
     assert_eq!(stats["sandbox"]["user"], "enforced (uid 65534, gid 65534)");
     assert!(s.json_events().iter().any(|e| e["type"] == "command_input"));
 }
@@ -408,9 +404,7 @@ fn session_limits_end_sessions_with_an_event() {
         hits.contains(&("127.0.0.10".into(), "commands".into(), 3)),
         "{hits:?}"
     );
-    let stats: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(s.data.path().join("stats.json")).unwrap())
-            .unwrap();
+    let stats = s.stats();
     let counted = &stats["policy"]["limit_hits"];
     assert_eq!(counted["session_time"], 1, "{stats}");
     assert_eq!(counted["input_bytes"], 1, "{stats}");

@@ -130,6 +130,13 @@ impl Server {
             .collect()
     }
 
+    /// The server's `stats.json` (written every 10 s and at shutdown).
+    pub fn stats(&self) -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(self.data.path().join("stats.json")).expect("stats.json");
+        serde_json::from_str(&text).expect("valid stats.json")
+    }
+
     pub fn db_url(&self) -> String {
         format!(
             "sqlite://{}",
