@@ -22,12 +22,6 @@ use crate::config::Config;
 
 const PAGE: u32 = 500;
 
-async fn open(cfg: &Config) -> Result<Store> {
-    let url = cfg.store_url();
-    Store::open(&url)
-        .await
-        .with_context(|| "cannot open the event store".to_string())
-}
 
 /// Every stored session id, newest first, at most `limit`.
 async fn session_ids(store: &Store, limit: Option<u32>) -> Result<Vec<SessionId>> {
@@ -51,11 +45,8 @@ async fn session_ids(store: &Store, limit: Option<u32>) -> Result<Vec<SessionId>
 
 /// `miragepot reanalyze`.
 pub fn run_reanalyze(cfg: &Config, session: Option<String>, limit: Option<u32>) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let store = open(cfg).await?;
+    crate::offline::runtime()?.block_on(async {
+        let store = crate::offline::open_store(cfg).await?;
         let rules = Arc::new(cfg.detect_rules()?);
         let key = crate::detect::read_token_key(&cfg.sensor.data_dir)?;
         let ids = match session {
@@ -107,11 +98,8 @@ fn planted_home(events: &[miragepot_event::Event]) -> Option<String> {
 
 /// `miragepot report`.
 pub fn run_report(cfg: &Config, out_dir: &Path) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let store = open(cfg).await?;
+    crate::offline::runtime()?.block_on(async {
+        let store = crate::offline::open_store(cfg).await?;
         let mut book = ProfileBook::new(ProfileConfig {
             max_ips: cfg.detect.max_profiled_ips,
             ..ProfileConfig::default()

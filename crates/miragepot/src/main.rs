@@ -6,6 +6,7 @@
 mod analyze;
 mod config;
 mod detect;
+mod offline;
 mod policy;
 mod replay;
 mod sandboxing;

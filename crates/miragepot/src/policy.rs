@@ -14,10 +14,11 @@ use miragepot_runtime::SessionLimits;
 use miragepot_runtime::policy::blocklist::{export_fail2ban, export_nft, export_plain};
 use miragepot_runtime::policy::rate::RateConfig;
 use miragepot_runtime::policy::{AuthMode, PolicyConfig, UserRule};
-use miragepot_store::{BlockRow, Store};
+use miragepot_store::BlockRow;
 use time::OffsetDateTime;
 
 use crate::config::{AuthModeName, Config};
+use crate::offline::with_store;
 
 /// The policy settings the configuration asks for.
 pub fn policy_config(cfg: &Config) -> Result<PolicyConfig> {
@@ -116,19 +117,6 @@ pub enum BlocksFormat {
     Fail2ban,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
-async fn open(cfg: &Config) -> Result<Store> {
-    Store::open(&cfg.store_url())
-        .await
-        .context("cannot open the event store")
-}
-
 fn parse_ip(ip: &str) -> Result<IpAddr> {
     ip.trim()
         .parse()
@@ -156,12 +144,7 @@ pub fn block(cfg: &Config, ip: &str, ttl_secs: Option<u64>, reason: Option<Strin
         created: now,
         expires,
     };
-    runtime()?.block_on(async {
-        let store = open(cfg).await?;
-        store.put_block(&row).await?;
-        store.close().await;
-        anyhow::Ok(())
-    })?;
+    with_store(cfg, async |store| Ok(store.put_block(&row).await?))?;
     match expires {
         Some(e) => println!("blocked {ip} until {}", rfc3339(e)),
         None => println!("blocked {ip} until unblocked"),
@@ -172,12 +155,7 @@ pub fn block(cfg: &Config, ip: &str, ttl_secs: Option<u64>, reason: Option<Strin
 /// `miragepot unblock IP`.
 pub fn unblock(cfg: &Config, ip: &str) -> Result<()> {
     let ip = parse_ip(ip)?;
-    let found = runtime()?.block_on(async {
-        let store = open(cfg).await?;
-        let found = store.delete_block(ip).await?;
-        store.close().await;
-        anyhow::Ok(found)
-    })?;
+    let found = with_store(cfg, async |store| Ok(store.delete_block(ip).await?))?;
     if !found {
         bail!("{ip} is not blocked");
     }
@@ -193,12 +171,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 /// `miragepot blocks`.
 pub fn blocks(cfg: &Config, format: BlocksFormat) -> Result<()> {
     let now = OffsetDateTime::now_utc();
-    let rows = runtime()?.block_on(async {
-        let store = open(cfg).await?;
-        let rows = store.active_blocks(now).await?;
-        store.close().await;
-        anyhow::Ok(rows)
-    })?;
+    let rows = with_store(cfg, async |store| Ok(store.active_blocks(now).await?))?;
     let text = match format {
         BlocksFormat::Plain => export_plain(&rows),
         BlocksFormat::Nft => export_nft(&rows, now),
