@@ -22,7 +22,6 @@ use crate::config::Config;
 
 const PAGE: u32 = 500;
 
-
 /// Every stored session id, newest first, at most `limit`.
 async fn session_ids(store: &Store, limit: Option<u32>) -> Result<Vec<SessionId>> {
     let mut out = Vec::new();

@@ -162,11 +162,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
         eprintln!("RSS after the oversized packet: {}", rss_kib(pid));
         let h = connect(&s).await;
         // A 10 MiB line typed into a pty: the line editor keeps its cap, then answers.
-        let mut ch = h.channel_open_session().await.unwrap();
-        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
-            .await
-            .unwrap();
-        ch.request_shell(false).await.unwrap();
+        let mut ch = super::pty_shell(&h).await;
         let chunk = vec![b'B'; 1 << 20];
         let writer = ch.make_writer();
         let feed = tokio::spawn(async move {
@@ -217,11 +213,7 @@ fn hostile_input_is_bounded_and_the_server_keeps_serving() {
     // A client that never reads: a pty session flooded with output it does not take.
     rt.block_on(async {
         let h = connect(&s).await;
-        let ch = h.channel_open_session().await.unwrap();
-        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
-            .await
-            .unwrap();
-        ch.request_shell(false).await.unwrap();
+        let ch = super::pty_shell(&h).await;
         for _ in 0..50 {
             let _ = ch
                 .data(&b"cat /usr/share/common-licenses/GPL-3; seq 1 100000\r"[..])
@@ -330,11 +322,7 @@ fn a_100_mib_paste_ends_at_a_session_limit_and_memory_stays_bounded() {
     let before = rss_kib(pid);
     let sent = rt.block_on(async {
         let h = connect(&s).await;
-        let ch = h.channel_open_session().await.unwrap();
-        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
-            .await
-            .unwrap();
-        ch.request_shell(false).await.unwrap();
+        let ch = super::pty_shell(&h).await;
         let mut w = ch.make_writer();
         let line: Vec<u8> = b"echo pasted-line-of-a-script-0123456789abcdef\r".repeat(1000);
         let mut sent = 0usize;

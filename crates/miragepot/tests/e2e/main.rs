@@ -255,6 +255,16 @@ async fn connect(s: &Server) -> russh::client::Handle<Client> {
     h
 }
 
+/// A session channel with an 80x24 xterm pty and a shell (no replies awaited).
+async fn pty_shell(h: &russh::client::Handle<Client>) -> russh::Channel<russh::client::Msg> {
+    let ch = h.channel_open_session().await.expect("session channel");
+    ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
+        .await
+        .expect("pty");
+    ch.request_shell(false).await.expect("shell");
+    ch
+}
+
 async fn exec(h: &russh::client::Handle<Client>, cmd: &str) -> (String, String, Option<u32>) {
     let mut ch = h.channel_open_session().await.expect("session channel");
     ch.exec(true, cmd).await.expect("exec");

@@ -351,22 +351,14 @@ fn session_limits_end_sessions_with_an_event() {
         // An idle shell is ended at max_session_secs.
         let mut h = connect_from(&s, "127.0.0.8").await.unwrap();
         assert!(password(&mut h, "root", "x").await);
-        let mut ch = h.channel_open_session().await.unwrap();
-        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
-            .await
-            .unwrap();
-        ch.request_shell(false).await.unwrap();
+        let mut ch = super::pty_shell(&h).await;
         let started = Instant::now();
         pty_until_closed(&mut ch).await;
         assert!(started.elapsed() < Duration::from_secs(8));
         // A paste past max_input_bytes ends the session before the shell sees it.
         let mut h = connect_from(&s, "127.0.0.9").await.unwrap();
         assert!(password(&mut h, "root", "x").await);
-        let mut ch = h.channel_open_session().await.unwrap();
-        ch.request_pty(false, "xterm", 80, 24, 0, 0, &[])
-            .await
-            .unwrap();
-        ch.request_shell(false).await.unwrap();
+        let mut ch = super::pty_shell(&h).await;
         let _ = ch.data(&vec![b'A'; 150_000][..]).await;
         pty_until_closed(&mut ch).await;
         // Exec sessions count command lines across the connection.
