@@ -560,17 +560,17 @@ impl Config {
         use miragepot_runtime::housekeeping::{DirRetention, Retention};
         use std::time::Duration;
         let days = |d: u64| Duration::from_secs(d.saturating_mul(24 * 3600));
-        let data = &self.sensor.data_dir;
+        let dirs = miragepot_runtime::DataDirs::under(self.sensor.data_dir.clone());
         Retention {
             interval: Duration::from_secs(3600),
             dirs: vec![
                 DirRetention {
-                    dir: data.join("recordings"),
+                    dir: dirs.recordings,
                     max_age: days(self.recording.retention_days),
                     max_bytes: self.recording.max_total_bytes,
                 },
                 DirRetention {
-                    dir: data.join("logs"),
+                    dir: dirs.session_logs,
                     max_age: days(self.log.retention_days),
                     max_bytes: 0,
                 },

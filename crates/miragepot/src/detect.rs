@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use miragepot_detect::profile::{ProfileBook, ProfileConfig};
 use miragepot_detect::tokens::TokenIndex;
 use miragepot_event::EventKind;
-use miragepot_runtime::Detection;
+use miragepot_runtime::{DataDirs, Detection};
 use miragepot_store::Store;
 
 use crate::config::Config;
@@ -99,7 +99,7 @@ pub async fn detection(cfg: &Config, store: &Store) -> Result<Option<Arc<Detecti
         session_logs: cfg
             .detect
             .session_files
-            .then(|| cfg.sensor.data_dir.join("logs")),
+            .then(|| DataDirs::under(cfg.sensor.data_dir.clone()).session_logs),
         published: Mutex::new(std::collections::HashMap::new()),
     })))
 }

@@ -87,6 +87,8 @@ pub struct DataDirs {
     pub recordings: PathBuf,
     /// Content-addressed attacker files (`artifacts/<sha256>`).
     pub artifacts: PathBuf,
+    /// Per-session JSON files (`logs/session_<id>.json`).
+    pub session_logs: PathBuf,
 }
 
 impl DataDirs {
@@ -95,6 +97,7 @@ impl DataDirs {
         DataDirs {
             recordings: root.join("recordings"),
             artifacts: root.join("artifacts"),
+            session_logs: root.join("logs"),
             root,
         }
     }
