@@ -129,16 +129,6 @@ impl Blocklist {
     pub fn pending_deletes(&self) -> Vec<IpAddr> {
         self.deleting.iter().copied().collect()
     }
-
-    /// Number of entries (active or lapsed but not yet purged).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are no entries.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 /// One address per line, sorted.
