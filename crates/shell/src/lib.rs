@@ -9,11 +9,13 @@
 //! - [`persona`]: the machine as data (hostname, kernel, users, processes, filesystem).
 //! - [`env`]: shell variables.
 //! - [`output`]: capped output buffers.
+//! - [`ask`]: the LLM fallback's questions and answers ([`Step::ask`], [`Shell::resume`]).
 //! - [`commands`]: the command table, one unit struct per file.
 //! - [`shell`]: the session-facing shell (modes, prompt, observations) over the private
 //!   `interp` module, the bash interpreter.
 #![deny(missing_docs)]
 
+pub mod ask;
 pub mod commands;
 pub mod env;
 mod interp;
@@ -24,6 +26,7 @@ pub mod shell;
 pub mod timing;
 pub mod tty;
 
+pub use ask::{AnswerSource, Ask, AskKind, Oracle, Resolution};
 pub use commands::{COMMANDS, CmdCtx, Command, Rng, SessionInfo, SysState};
 pub use output::Output;
 pub use persona::{Persona, PersonaOverrides, User};
@@ -54,6 +57,14 @@ pub enum Observation {
         name: String,
         /// Whether the persona has the program.
         installed: bool,
+    },
+    /// An answer of the LLM fallback was shown without a new call (from the shared cache or
+    /// from this session's earlier answer).
+    LlmAnswer {
+        /// What was asked.
+        ask: Ask,
+        /// Where the answer came from.
+        source: AnswerSource,
     },
     /// A simulated download (nothing is fetched).
     Download(Download),

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::Observation;
+use crate::ask::{Ask, MAX_ASKS_PER_LINE};
 use crate::commands::Rng;
 use crate::interp::{ErrCtx, ErrName, Interp, parse, prescan};
 use crate::persona::Persona;
@@ -111,6 +112,9 @@ pub struct Step {
     /// Simulated time the commands of this step took (downloads, pings), in milliseconds.
     /// The runtime delays the output by it when pacing is on.
     pub pace_ms: u64,
+    /// Set when a line needs the LLM fallback: the shell holds that line (and any input that
+    /// follows) until [`Shell::resume`] settles the question.
+    pub ask: Option<Ask>,
 }
 
 /// One login shell.
@@ -125,7 +129,36 @@ pub struct Shell {
     /// Jitter for pacing, apart from the commands' generator so outputs do not depend on it.
     pace_rng: Rng,
     exited: bool,
+    /// The line waiting for an LLM answer.
+    held: Option<Held>,
+    /// Asks made for the held line so far.
+    held_asks: u32,
 }
+
+/// What was running when a line was held, so [`Shell::resume`] can finish it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cont {
+    Pty,
+    Pipe,
+    Eof,
+    Exec,
+}
+
+/// A line held for an LLM answer.
+#[derive(Debug)]
+struct Held {
+    key: String,
+    line: String,
+    cont: Cont,
+    now: OffsetDateTime,
+    /// Input that arrived after the line (bounded by [`MAX_HELD_INPUT`]).
+    input: Vec<u8>,
+    eof: bool,
+}
+
+/// Input kept while a line waits for the LLM; more is dropped (a client typing ahead this
+/// much while one command runs is a paste bomb).
+const MAX_HELD_INPUT: usize = 1 << 20;
 
 const PASTE_ON: &[u8] = b"\x1b[?2004h";
 const PASTE_OFF: &[u8] = b"\x1b[?2004l\r";
@@ -165,6 +198,8 @@ impl Shell {
             seed: cfg.seed,
             pace_rng: Rng::new(cfg.seed ^ 0x7061_6365),
             exited: false,
+            held: None,
+            held_asks: 0,
         }
     }
 
@@ -202,17 +237,33 @@ impl Shell {
         }
     }
 
-    /// Runs one complete command line, recording observations.
-    fn run(&mut self, line: &str, now: OffsetDateTime, step: &mut Step) -> i32 {
+    /// Runs one complete command line, recording observations. `Err`: the line needs an LLM
+    /// answer first, and the shell is as if it had not run.
+    fn run(&mut self, line: &str, now: OffsetDateTime, step: &mut Step) -> Result<i32, Ask> {
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            return self.interp.status;
+            return Ok(self.interp.status);
         }
+        let may_ask = self.held_asks < MAX_ASKS_PER_LINE;
+        self.interp.llm_line(may_ask);
+        if let Some(ask) = self.interp.llm_files(line) {
+            return Err(ask);
+        }
+        let snapshot = (may_ask && self.interp.may_need_llm(line))
+            .then(|| (self.interp.clone(), self.pace_rng.clone()));
+        self.interp.sys.pace_ms = 0;
+        let status = self.interp.run_line(line, now);
+        if let Some((interp, rng)) = snapshot
+            && let Some(ask) = self.interp.llm.as_mut().and_then(|l| l.miss.take())
+        {
+            self.interp = interp;
+            self.pace_rng = rng;
+            return Err(ask);
+        }
+        self.held_asks = 0;
         step.observations.push(Observation::CommandInput {
             line: line.to_string(),
         });
-        self.interp.sys.pace_ms = 0;
-        let status = self.interp.run_line(line, now);
         step.observations.append(&mut self.interp.notes);
         let timing = self.interp.persona.timing;
         let delay = timing.line_delay(self.interp.sys.pace_ms, &mut self.pace_rng);
@@ -231,7 +282,7 @@ impl Shell {
             truncated: out.truncated,
             exit_code: status,
         });
-        status
+        Ok(status)
     }
 
     fn finish(&mut self, step: &mut Step) {
@@ -244,6 +295,12 @@ impl Shell {
     /// Bytes typed into the pty (or piped into a pty-less shell).
     pub fn feed(&mut self, input: &[u8], now: OffsetDateTime) -> Step {
         let mut step = Step::default();
+        if let Some(h) = self.held.as_mut() {
+            let room = MAX_HELD_INPUT.saturating_sub(h.input.len());
+            h.input
+                .extend_from_slice(input.get(..room.min(input.len())).unwrap_or(&[]));
+            return step;
+        }
         if self.exited {
             step.exit = self.interp.exited;
             return step;
@@ -299,10 +356,12 @@ impl Shell {
                         e.push_history(&text);
                     }
                     self.interp.add_history(&hist);
-                    self.run(&text, now, step);
-                    self.finish(step);
-                    if !self.exited {
-                        self.prompt(&mut step.out, false);
+                    match self.run(&text, now, step) {
+                        Ok(_) => self.after(Cont::Pty, step),
+                        Err(ask) => {
+                            self.hold(ask, text, Cont::Pty, rest, now, step);
+                            return;
+                        }
                     }
                 }
                 Some(EditEvent::Interrupt) => {
@@ -333,18 +392,24 @@ impl Shell {
             let line =
                 String::from_utf8_lossy(line.get(..line.len().saturating_sub(1)).unwrap_or(&[]))
                     .into_owned();
-            self.pipe_line(line, now, step);
-            if self.exited {
+            if self.pipe_line(line, now, step, Cont::Pipe) || self.exited {
                 return;
             }
         }
         if self.pipe_buf.len() > self.interp.limits.max_line_bytes {
             let line = String::from_utf8_lossy(&std::mem::take(&mut self.pipe_buf)).into_owned();
-            self.pipe_line(line, now, step);
+            self.pipe_line(line, now, step, Cont::Pipe);
         }
     }
 
-    fn pipe_line(&mut self, line: String, now: OffsetDateTime, step: &mut Step) {
+    /// Runs one line of a pty-less shell; true when it was held for the LLM.
+    fn pipe_line(
+        &mut self,
+        line: String,
+        now: OffsetDateTime,
+        step: &mut Step,
+        cont: Cont,
+    ) -> bool {
         self.pipe_lines += 1;
         let text = if self.pending.is_empty() {
             line
@@ -354,32 +419,51 @@ impl Shell {
         let small = text.len() <= self.interp.limits.max_line_bytes;
         if small && parse::is_incomplete(&text) {
             self.pending = text;
-            return;
+            return false;
         }
         let first = self.pipe_lines + 1 - text.lines().count().max(1);
         self.interp.line_base = first;
         self.pending.clear();
-        self.run(&text, now, step);
-        self.finish(step);
+        match self.run(&text, now, step) {
+            Ok(_) => {
+                self.finish(step);
+                false
+            }
+            Err(ask) => {
+                self.hold(ask, text, cont, &[], now, step);
+                true
+            }
+        }
     }
 
     /// End of input on a pty-less shell (the client closed stdin): runs what is pending and
     /// ends the session with `$?`.
     pub fn eof(&mut self, now: OffsetDateTime) -> Step {
         let mut step = Step::default();
+        if let Some(h) = self.held.as_mut() {
+            h.eof = true;
+            return step;
+        }
         if self.exited {
             step.exit = self.interp.exited;
             return step;
         }
         if !self.pipe_buf.is_empty() {
             let line = String::from_utf8_lossy(&std::mem::take(&mut self.pipe_buf)).into_owned();
-            self.pipe_line(line, now, &mut step);
+            if self.pipe_line(line, now, &mut step, Cont::Eof) {
+                return step;
+            }
         }
         if !self.pending.is_empty() && !self.exited {
             let text = std::mem::take(&mut self.pending);
             self.interp.line_base = self.pipe_lines;
-            self.run(&text, now, &mut step);
-            self.finish(&mut step);
+            match self.run(&text, now, &mut step) {
+                Ok(_) => self.finish(&mut step),
+                Err(ask) => {
+                    self.hold(ask, text, Cont::Eof, &[], now, &mut step);
+                    return step;
+                }
+            }
         }
         if !self.exited {
             self.interp.exited = Some(self.interp.status);
@@ -420,18 +504,31 @@ impl Shell {
             };
             return step;
         }
+        if self.held.is_some() {
+            return step;
+        }
         self.interp.exited = None;
         let status = if line.trim().is_empty() {
             0
         } else {
             self.interp.line_base = 1;
-            self.run(line, now, &mut step)
+            match self.run(line, now, &mut step) {
+                Ok(s) => s,
+                Err(ask) => {
+                    self.hold(ask, line.to_string(), Cont::Exec, &[], now, &mut step);
+                    return step;
+                }
+            }
         };
+        self.exec_done(status, &mut step);
+        step
+    }
+
+    fn exec_done(&mut self, status: i32, step: &mut Step) {
         let code = self.interp.exited.unwrap_or(status);
         self.interp.exited = Some(code);
         self.exited = true;
         step.exit = Some(code);
-        step
     }
 
     /// The terminal was resized.
@@ -482,3 +579,5 @@ impl Shell {
         self.exited
     }
 }
+
+mod resume;

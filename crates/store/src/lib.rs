@@ -17,11 +17,13 @@
 //!   [`SessionRow`].
 //! - `writer`: [`run_writer`], the batching task fed by an mpsc channel, and [`WriterStats`].
 //! - `blocks`: the blocklist table ([`BlockRow`], [`Store::put_block`], ...).
+//! - `llm_cache`: the LLM response cache table ([`CacheRow`], [`Store::put_llm_answer`], ...).
 //! - `error`: [`StoreError`].
 #![deny(missing_docs)]
 
 mod blocks;
 mod error;
+mod llm_cache;
 mod migrate;
 mod read;
 mod write;
@@ -40,6 +42,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use blocks::BlockRow;
 pub use error::StoreError;
+pub use llm_cache::CacheRow;
 pub use read::SessionRow;
 pub use writer::{WriterStats, run_writer};
 

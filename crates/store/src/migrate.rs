@@ -24,6 +24,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "blocks",
         include_str!("../migrations/sqlite/0002_blocks.sql"),
     ),
+    (
+        3,
+        "llm_cache",
+        include_str!("../migrations/sqlite/0003_llm_cache.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -37,6 +42,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "blocks",
         include_str!("../migrations/postgres/0002_blocks.sql"),
+    ),
+    (
+        3,
+        "llm_cache",
+        include_str!("../migrations/postgres/0003_llm_cache.sql"),
     ),
 ];
 

@@ -186,7 +186,7 @@ mod cases {
             .fetch_one(again.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 2);
+        assert_eq!(applied, 3, "init, blocks, llm_cache");
         again.close().await;
         third.close().await;
     }

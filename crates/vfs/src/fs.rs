@@ -930,3 +930,5 @@ fn allowed(meta: &Meta, ctx: &Ctx, want: u32) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+mod generated;

@@ -221,6 +221,7 @@ pub(crate) const MAX_WORDS: usize = 20_000;
 pub(crate) const MAX_NEST: usize = 100;
 
 /// The interpreter.
+#[derive(Clone)]
 pub(crate) struct Interp {
     pub persona: Arc<Persona>,
     pub fs: Fs,
@@ -273,6 +274,8 @@ pub(crate) struct Interp {
     pub sys: crate::commands::SysState,
     /// SHA-256 of session-written files already reported as executed.
     pub executed: std::collections::BTreeSet<String>,
+    /// The LLM fallback's per-session state, when it is on.
+    pub llm: Option<crate::ask::LlmState>,
 }
 
 impl Interp {
@@ -368,6 +371,7 @@ impl Interp {
             notes: Vec::new(),
             sys: crate::commands::SysState::default(),
             executed: std::collections::BTreeSet::new(),
+            llm: None,
         };
         it.init_vars();
         it

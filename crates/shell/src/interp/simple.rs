@@ -423,6 +423,9 @@ impl Interp {
                 return self.run_table(c, argv, io, &abs);
             }
             if head.get(18..20) == Some(&[0x3e, 0][..]) {
+                if let Some(st) = self.llm_command(&canon, argv, io) {
+                    return Ok(st);
+                }
                 self.note_unknown(display, true);
                 return Ok(0);
             }
