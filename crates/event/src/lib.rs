@@ -12,6 +12,7 @@
 //! - [`samples`]: one sample of every kind, for the tests of sinks and stores.
 //! - [`access`]: the payloads of the access-policy events (`connection_refused`, ...).
 //! - [`detection`]: the payloads of the detection events (`technique`, `ioc`, ...).
+//! - [`llm`]: the payloads of the LLM fallback's events (`llm_call`, `llm_analysis`).
 //!
 //! Design choice: variants carry typed fields, never a bag of strings (vector's `Event` enum,
 //! not beelzebub's flat tracer struct). Adding a field is backwards compatible for readers
@@ -20,6 +21,7 @@
 
 pub mod access;
 pub mod detection;
+pub mod llm;
 pub mod samples;
 
 use std::fmt;
@@ -37,6 +39,7 @@ pub use detection::{
     PlantedToken, RiskBand, SessionSummary, StageReached, TechniqueHit, TokenAction, TokenKind,
     TokenReused, TokenTouched,
 };
+pub use llm::{LlmAnalysis, LlmAskKind, LlmCall, LlmVerdict, Recommendation, Sophistication};
 
 /// A unique, time-ordered event id (UUIDv7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -438,6 +441,10 @@ pub enum EventKind {
     IpUnblocked(IpUnblocked),
     /// A session reached a per-session limit.
     LimitHit(LimitHit),
+    /// The LLM fallback was asked for a command's output or a file's text.
+    LlmCall(LlmCall),
+    /// The LLM's verdict on a closed session (optional).
+    LlmAnalysis(LlmAnalysis),
 }
 
 impl EventKind {
@@ -476,6 +483,8 @@ impl EventKind {
         "ip_blocked",
         "ip_unblocked",
         "limit_hit",
+        "llm_call",
+        "llm_analysis",
     ];
 
     /// The stable `snake_case` tag of this kind.
@@ -514,6 +523,8 @@ impl EventKind {
             EventKind::IpBlocked(_) => "ip_blocked",
             EventKind::IpUnblocked(_) => "ip_unblocked",
             EventKind::LimitHit(_) => "limit_hit",
+            EventKind::LlmCall(_) => "llm_call",
+            EventKind::LlmAnalysis(_) => "llm_analysis",
         }
     }
 }
