@@ -39,6 +39,8 @@ pub struct Config {
     pub detect: DetectSection,
     /// `[sandbox]`.
     pub sandbox: SandboxSection,
+    /// `[llm]`.
+    pub llm: crate::llm::LlmSection,
 }
 
 /// `[sandbox]`: how the serving process restricts itself (Linux).
@@ -507,6 +509,7 @@ impl Config {
             bail!("ssh.max_connections, bus.capacity and bus.sink_capacity must be at least 1");
         }
         self.detect_rules()?;
+        self.llm.validate()?;
         if !self.store.url.is_empty() {
             miragepot_store::Backend::from_url(&self.store.url)
                 .map_err(|e| anyhow::anyhow!("store.url: {e}"))?;

@@ -6,6 +6,8 @@
 mod analyze;
 mod config;
 mod detect;
+mod llm;
+mod llm_cli;
 mod offline;
 mod policy;
 mod replay;
@@ -95,6 +97,14 @@ enum Cmd {
         #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// The LLM fallback: fill or review its response cache.
+    Llm {
+        #[command(subcommand)]
+        cmd: LlmCmd,
+        /// Configuration file (backend, store location).
+        #[arg(long, short, global = true, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Writes the per-address behaviour report (report.json and report.md).
     Report {
         /// Output directory (default: <data dir>/reports).
@@ -103,6 +113,21 @@ enum Cmd {
         /// Configuration file (store location).
         #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LlmCmd {
+    /// Asks the model every command line of FILE (one per line, `#` comments skipped) and
+    /// caches the accepted answers, so sessions get them without a call.
+    Warm {
+        /// The command list.
+        file: PathBuf,
+    },
+    /// Lists, shows or deletes cached answers.
+    Cache {
+        #[command(subcommand)]
+        cmd: llm_cli::CacheCmd,
     },
 }
 
@@ -149,6 +174,12 @@ fn main() -> ExitCode {
         }
         Cmd::Blocks { format, config } => {
             Config::load(config.as_deref(), &env_map()).and_then(|c| policy::blocks(&c, format))
+        }
+        Cmd::Llm { cmd, config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| match cmd {
+                LlmCmd::Warm { file } => llm_cli::warm(&c, &file),
+                LlmCmd::Cache { cmd } => llm_cli::cache(&c, cmd),
+            })
         }
         Cmd::Report { out, config } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
             let dir = out.unwrap_or_else(|| c.sensor.data_dir.join("reports"));

@@ -81,6 +81,7 @@ fn stats_path(data_dir: &Path) -> std::path::PathBuf {
 struct StatsExtra<'a> {
     access: &'a Access,
     sandbox: &'a serde_json::Value,
+    llm: Option<&'a miragepot_runtime::llm::LlmService>,
 }
 
 fn write_stats(
@@ -94,6 +95,12 @@ fn write_stats(
     let mut snap = stats.snapshot();
     if let Some(obj) = snap.as_object_mut() {
         obj.insert("sandbox".into(), extra.sandbox.clone());
+        obj.insert(
+            "llm".into(),
+            extra
+                .llm
+                .map_or(serde_json::json!({"backend": "none"}), |l| l.stats()),
+        );
         obj.insert("policy".into(), access.counters.snapshot());
         obj.insert(
             "blocked_addresses".into(),
@@ -199,6 +206,8 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let (bus, pipeline) = Pipeline::start(sinks, cfg.bus.capacity, cfg.bus.sink_capacity);
     let stats = Arc::clone(bus.stats());
     let persona = Arc::new(persona_for(&cfg));
+    let llm = crate::llm::service(&cfg, &persona, &store).await?;
+    let llm_service = llm.as_ref().map(|(s, _)| Arc::clone(s));
     let services = Arc::new(Services {
         sensor: cfg.sensor.name.clone(),
         persona,
@@ -211,6 +220,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         detection,
         access: Arc::clone(&access),
         limits: crate::policy::session_limits(&cfg),
+        llm: llm_service.clone(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
     let reload_now = Arc::new(tokio::sync::Notify::new());
@@ -236,6 +246,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         let (stats, dir, front) = (Arc::clone(&stats), data_dir.clone(), front_ref.clone());
         let access = Arc::clone(&access);
         let sandbox = sandbox.to_json();
+        let llm_stats = llm_service.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(10)).await;
@@ -245,6 +256,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
                 let extra = StatsExtra {
                     access: &access,
                     sandbox: &sandbox,
+                    llm: llm_stats.as_deref(),
                 };
                 write_stats(&dir, &stats, &extra, a, r);
             }
@@ -260,6 +272,10 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     hup_task.abort();
     let _ = retention_task.await;
     let _ = sync_task.await;
+    if let Some((service, writer)) = llm {
+        service.cache().close();
+        let _ = writer.await;
+    }
     let (a, r) = front_ref
         .as_ref()
         .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()));
@@ -269,6 +285,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let extra = StatsExtra {
         access: &access,
         sandbox: &sandbox,
+        llm: llm_service.as_deref(),
     };
     write_stats(&data_dir, &stats, &extra, a, r);
     tracing::info!(stats = %stats.snapshot(), "Stopped.");
@@ -346,6 +363,7 @@ pub fn check(cfg: &Config) -> Result<()> {
     crate::policy::policy_config(cfg)?;
     println!("auth:          {}", crate::policy::describe(cfg));
     println!("sandbox:       {}", crate::sandboxing::describe(cfg));
+    println!("llm:           {}", crate::llm::describe(cfg));
     println!("store:         {}", redact_url(&cfg.store_url()));
     println!(
         "json log:      {}",

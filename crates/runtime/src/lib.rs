@@ -32,6 +32,7 @@ pub mod detection;
 mod fsio;
 pub mod housekeeping;
 pub mod limits;
+pub mod llm;
 pub mod policy;
 pub mod recording;
 pub mod rotate;
@@ -39,6 +40,7 @@ pub mod sandbox;
 pub mod session;
 mod session_finish;
 pub mod session_limits;
+mod session_llm;
 pub mod session_log;
 pub mod sinks;
 

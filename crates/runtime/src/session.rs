@@ -53,6 +53,8 @@ pub struct Services {
     pub access: Arc<crate::policy::Access>,
     /// Per-session limits.
     pub limits: crate::session_limits::SessionLimits,
+    /// The LLM fallback; `None` answers every unknown program deterministically.
+    pub llm: Option<Arc<crate::llm::LlmService>>,
 }
 
 /// Bytes for the front to send back.
@@ -68,6 +70,10 @@ pub struct Output {
     pub delay: std::time::Duration,
     /// Set when a per-session limit ended the session: the front closes the connection.
     pub end: Option<EndReason>,
+    /// Set when the shell holds a line for the LLM fallback: the front settles it off its
+    /// protocol loop ([`crate::llm::LlmService::resolve`]) and passes the result to
+    /// [`SessionDriver::resume`]. The session shows nothing more until then.
+    pub ask: Option<crate::llm::Pending>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +109,8 @@ pub struct SessionDriver {
     pub(crate) log: crate::session_log::CommandLog,
     /// What the session used of its limits.
     pub(crate) usage: crate::session_limits::Usage,
+    /// The last commands and their outputs, for the LLM's prompt.
+    pub(crate) recent: std::collections::VecDeque<(String, String)>,
 }
 
 /// Output bytes a `command_result` event keeps (the attacker's terminal gets all of it, up
@@ -167,6 +175,7 @@ impl SessionDriver {
             tokens_pending: false,
             log: crate::session_log::CommandLog::default(),
             usage: Default::default(),
+            recent: std::collections::VecDeque::new(),
         };
         let mut d = d;
         d.emit(EventKind::SessionStart {
@@ -320,7 +329,11 @@ impl SessionDriver {
             seed: rand::random(),
             limits: self.services.shell_limits,
         };
-        Shell::new(Arc::clone(&self.services.persona), cfg, now())
+        let mut shell = Shell::new(Arc::clone(&self.services.persona), cfg, now());
+        if let Some(llm) = &self.services.llm {
+            shell.set_oracle(Arc::clone(llm.cache()) as Arc<dyn miragepot_shell::Oracle>);
+        }
+        shell
     }
 
     /// An interactive shell was requested: returns the motd and prompt (pty), or nothing.
@@ -435,7 +448,7 @@ impl SessionDriver {
         }
     }
 
-    fn handle(&mut self, step: Step) -> Output {
+    pub(crate) fn handle(&mut self, step: Step) -> Output {
         let mut tarpit = std::time::Duration::ZERO;
         for obs in step.observations {
             let kind = match obs {
@@ -453,6 +466,7 @@ impl SessionDriver {
                     let kept = output.get(..MAX_EVENT_OUTPUT).unwrap_or(&output);
                     let output = String::from_utf8_lossy(kept).into_owned();
                     self.log.result(&output, exit_code);
+                    self.remember(&line, &output);
                     EventKind::CommandResult {
                         input: line,
                         output,
@@ -463,6 +477,7 @@ impl SessionDriver {
                 Observation::CommandUnknown { name, installed } => {
                     EventKind::CommandUnknown { name, installed }
                 }
+                Observation::LlmAnswer { ask, source } => self.cached_call(ask, source),
                 Observation::FileExecuted {
                     path,
                     sha256,
@@ -510,12 +525,14 @@ impl SessionDriver {
             .as_ref()
             .map_or(0, |d| d.shared().rules.tarpit.max_ms().saturating_mul(2));
         let delay = pace + tarpit.min(std::time::Duration::from_millis(cap));
+        let ask = step.ask.map(|a| self.pending(a));
         let out = Output {
             out: step.out,
             err: step.err,
             exit: step.exit,
             delay,
             end: None,
+            ask,
         };
         self.apply_limits(out)
     }

@@ -54,6 +54,7 @@ pub(crate) fn driver_limited(
         detection,
         access: crate::policy::Access::new(Default::default()),
         limits,
+        llm: None,
     });
     let peer = "203.0.113.9:40000".parse().unwrap();
     let local = "10.0.3.17:22".parse().unwrap();

@@ -56,6 +56,8 @@ pub struct Ask {
     pub kind: AskKind,
     /// The working directory when it was asked.
     pub cwd: String,
+    /// The whole command line as typed (for the injection guard).
+    pub input: String,
 }
 
 /// What is asked.
@@ -293,6 +295,7 @@ impl Interp {
             key: k,
             kind: AskKind::Command { program, line },
             cwd,
+            input: String::new(),
         })?;
         self.emit(io, 1, text.as_bytes());
         Some(0)
@@ -351,6 +354,7 @@ impl Interp {
                 key: k,
                 kind: AskKind::File { path: c, size },
                 cwd,
+                input: String::new(),
             }) {
                 let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
                 let _ = self.fs.fill_generated("/", &canon, bytes);

@@ -9,7 +9,8 @@
 //! are recorded, and only `LANG` and `LC_*` reach the shell (`AcceptEnv LANG LC_*`).
 //!
 //! Every call into the driver returns at once (the shell is pure), so no handler method
-//! waits on anything but russh itself.
+//! waits on anything but russh itself and the pacing timer; a line held for the LLM is
+//! settled in its own task ([`crate::ask`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,6 +33,13 @@ pub struct ConnState {
     pub end_reason: Option<EndReason>,
     /// The running session's handle, to disconnect from inside auth callbacks.
     pub handle: Option<russh::server::Handle>,
+    /// Set while a task settles an LLM question ([`crate::ask`]): input and EOFs wait in
+    /// `deferred` so the task's output and theirs reach the client in order.
+    pub llm_busy: bool,
+    /// Input that arrived while `llm_busy` (bounded by [`crate::ask::MAX_DEFERRED`]).
+    pub deferred: std::collections::VecDeque<(ChannelId, crate::ask::Deferred)>,
+    /// Bytes held in `deferred`.
+    pub deferred_bytes: usize,
 }
 
 /// Shared handle to [`ConnState`].
@@ -181,6 +189,9 @@ impl SshHandler {
             // answer to a killed session is the connection closing.
             lock(&self.conn).end_reason = Some(reason);
             session.disconnect(russh::Disconnect::ByApplication, "", "")?;
+        } else if let Some(pending) = out.ask {
+            lock(&self.conn).llm_busy = true;
+            crate::ask::spawn(Arc::clone(&self.conn), channel, pending);
         }
         Ok(())
     }
@@ -502,7 +513,7 @@ impl russh::server::Handler for SshHandler {
             return crate::sftp::start_scp_sink(self, channel, &line, session);
         }
         let mut out = self.with_driver(|d| d.exec(&line)).unwrap_or_default();
-        if out.exit.is_none() {
+        if out.exit.is_none() && out.ask.is_none() {
             out.exit = Some(0);
         }
         self.send(channel, out, session).await
@@ -537,6 +548,13 @@ impl russh::server::Handler for SshHandler {
         if crate::sftp::scp_data(self, channel, data, session)? {
             return Ok(());
         }
+        if crate::ask::defer(
+            &self.conn,
+            channel,
+            crate::ask::Deferred::Data(data.to_vec()),
+        ) {
+            return Ok(());
+        }
         let out = self.with_driver(|d| d.data(data)).unwrap_or_default();
         self.send(channel, out, session).await
     }
@@ -551,6 +569,9 @@ impl russh::server::Handler for SshHandler {
         }
         // EOF on a non-pty shell's stdin: bash reaches end of input and exits.
         if !self.pty_channels.contains(&channel) {
+            if crate::ask::defer(&self.conn, channel, crate::ask::Deferred::Eof) {
+                return Ok(());
+            }
             let out = self
                 .with_driver(SessionDriver::stdin_eof)
                 .unwrap_or_default();

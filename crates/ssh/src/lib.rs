@@ -21,6 +21,7 @@ pub mod ident;
 pub mod kexinit;
 pub mod tap;
 
+mod ask;
 mod handler;
 mod killable;
 mod server;

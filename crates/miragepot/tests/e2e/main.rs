@@ -15,6 +15,7 @@
 
 mod abuse;
 mod detect;
+mod llm;
 mod policy;
 mod util;
 

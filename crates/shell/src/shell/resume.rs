@@ -42,7 +42,7 @@ impl Shell {
 
     pub(super) fn hold(
         &mut self,
-        ask: Ask,
+        mut ask: Ask,
         line: String,
         cont: Cont,
         rest: &[u8],
@@ -50,6 +50,7 @@ impl Shell {
         step: &mut Step,
     ) {
         self.held_asks = self.held_asks.saturating_add(1);
+        ask.input = line.chars().take(8192).collect();
         self.held = Some(Held {
             key: ask.key.clone(),
             line,
