@@ -89,6 +89,17 @@ pub enum Sophistication {
     High,
 }
 
+impl Sophistication {
+    /// `low`, `medium` or `high`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sophistication::Low => "low",
+            Sophistication::Medium => "medium",
+            Sophistication::High => "high",
+        }
+    }
+}
+
 /// What the model recommends doing with the address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +110,17 @@ pub enum Recommendation {
     Deceive,
     /// Block it.
     Block,
+}
+
+impl Recommendation {
+    /// `observe`, `deceive` or `block`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recommendation::Observe => "observe",
+            Recommendation::Deceive => "deceive",
+            Recommendation::Block => "block",
+        }
+    }
 }
 
 /// The model's verdict on a closed session (optional, `llm.analysis = true`), linked to its

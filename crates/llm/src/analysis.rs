@@ -55,51 +55,7 @@ pub struct SessionSummary {
     pub threat_score: u32,
 }
 
-/// How skilled the attacker looked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sophistication {
-    /// Scripted or copy-pasted.
-    Low,
-    /// Some adaptation to the host.
-    Medium,
-    /// Careful, targeted, evasive.
-    High,
-}
-
-/// What to do about the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recommendation {
-    /// Keep recording.
-    Observe,
-    /// Keep them engaged with realistic answers.
-    Deceive,
-    /// Drop the source address.
-    Block,
-}
-
-impl Sophistication {
-    /// `low`, `medium` or `high`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sophistication::Low => "low",
-            Sophistication::Medium => "medium",
-            Sophistication::High => "high",
-        }
-    }
-}
-
-impl Recommendation {
-    /// `observe`, `deceive` or `block`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recommendation::Observe => "observe",
-            Recommendation::Deceive => "deceive",
-            Recommendation::Block => "block",
-        }
-    }
-}
+pub use miragepot_event::{Recommendation, Sophistication};
 
 /// The model's verdict on a session.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

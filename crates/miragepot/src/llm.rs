@@ -148,6 +148,8 @@ impl LlmSection {
             max_answer_bytes: self.max_answer_bytes,
             recent: self.recent_commands,
             cache_entries: self.cache_entries,
+            analysis: self.analysis,
+            analysis_policy: self.analysis_policy,
         }
     }
 }

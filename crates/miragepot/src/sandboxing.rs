@@ -4,8 +4,8 @@
 //! Writable: the data directory, plus the directories of the SQLite file and the JSON log
 //! when the configuration puts them elsewhere (created here, since Landlock grants access
 //! only to paths that exist). Readable: the configuration file (SIGHUP reads it again),
-//! `/dev/urandom` (SQLite seeds its PRNG from it) and, for a PostgreSQL store, the resolver
-//! files a host name needs. Nothing else on the host.
+//! `/dev/urandom` (SQLite seeds its PRNG from it) and, for a PostgreSQL store or an LLM
+//! server named by host name, the resolver files a host name needs. Nothing else on the host.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,20 @@ const RESOLVER_FILES: &[&str] = &[
     "/etc/host.conf",
     "/etc/gai.conf",
 ];
+
+/// Whether the LLM backend is reached by a host name (which needs the resolver files).
+fn llm_by_name(cfg: &Config) -> bool {
+    if cfg.llm.backend == miragepot_llm::BackendKind::None {
+        return false;
+    }
+    miragepot_llm::http::Url::parse(&cfg.llm.url()).is_ok_and(|u| {
+        u.host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_err()
+    })
+}
 
 /// The sandbox settings for `cfg`, creating the writable directories.
 pub fn sandbox_config(cfg: &Config, config_file: Option<&Path>) -> Result<SandboxConfig> {
@@ -52,9 +66,9 @@ pub fn sandbox_config(cfg: &Config, config_file: Option<&Path>) -> Result<Sandbo
     }
     let mut readable = vec![PathBuf::from("/dev/urandom")];
     readable.extend(config_file.map(Path::to_path_buf));
-    if miragepot_store::Backend::from_url(&cfg.store_url())
-        .is_ok_and(|b| b == miragepot_store::Backend::Postgres)
-    {
+    let pg_store = miragepot_store::Backend::from_url(&cfg.store_url())
+        .is_ok_and(|b| b == miragepot_store::Backend::Postgres);
+    if pg_store || llm_by_name(cfg) {
         readable.extend(RESOLVER_FILES.iter().map(PathBuf::from));
     }
     let uid = (cfg.sandbox.drop_uid != 0).then_some(cfg.sandbox.drop_uid);
@@ -106,6 +120,22 @@ pub fn describe(cfg: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolver_files_for_an_llm_server_named_by_host_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config::default();
+        cfg.sensor.data_dir = dir.path().to_path_buf();
+        assert!(!llm_by_name(&cfg), "backend none connects nowhere");
+        cfg.llm.backend = miragepot_llm::BackendKind::Ollama;
+        assert!(!llm_by_name(&cfg), "the default URL is an address");
+        cfg.llm.url = "http://[::1]:11434".into();
+        assert!(!llm_by_name(&cfg));
+        cfg.llm.url = "https://api.example.com/v1".into();
+        assert!(llm_by_name(&cfg));
+        let sb = sandbox_config(&cfg, None).unwrap();
+        assert!(sb.readable.contains(&PathBuf::from("/etc/resolv.conf")));
+    }
 
     #[test]
     fn sqlite_paths() {

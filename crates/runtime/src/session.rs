@@ -219,6 +219,15 @@ impl SessionDriver {
     /// Publishes a detection linked to `cause` (detections are not analysed again, except a
     /// tarpit delay, which the summary sums).
     pub(crate) fn publish_linked(&mut self, kind: EventKind, cause: crate::EventId) {
+        self.publish_linked_id(kind, cause);
+    }
+
+    /// [`SessionDriver::publish_linked`], returning the new event's id.
+    pub(crate) fn publish_linked_id(
+        &mut self,
+        kind: EventKind,
+        cause: crate::EventId,
+    ) -> crate::EventId {
         let mut ev = self.ctx.event(now(), kind);
         ev.caused_by = Some(cause);
         if let Some(d) = self.detect.as_mut() {
@@ -227,7 +236,9 @@ impl SessionDriver {
             }
             d.profile(&ev);
         }
+        let id = ev.id;
         self.services.bus.publish(ev);
+        id
     }
 
     /// Sets the user the shell runs as (after a successful login).

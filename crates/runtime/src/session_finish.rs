@@ -96,6 +96,9 @@ impl SessionDriver {
         for kind in found {
             self.publish_linked(kind, id);
         }
+        if summary.commands > 0 {
+            self.llm_analysis(&summary, assessment.as_ref(), id).await;
+        }
         // The profile recommends a block: the policy decides whether to make one.
         let block = assessment
             .as_ref()
@@ -118,6 +121,51 @@ impl SessionDriver {
             if let Err(e) = res.await {
                 tracing::error!(path = %path.display(), error = %e, "Cannot write a session file.");
             }
+        }
+    }
+}
+
+impl SessionDriver {
+    /// The LLM's verdict on this session (`llm.analysis`), linked to its summary; a `block`
+    /// becomes a block only when `llm.analysis_policy` allows it.
+    async fn llm_analysis(
+        &mut self,
+        summary: &miragepot_event::SessionSummary,
+        assessment: Option<&miragepot_event::IpAssessment>,
+        summary_id: crate::EventId,
+    ) {
+        let Some(llm) = self.services.llm.clone().filter(|l| l.settings().analysis) else {
+            return;
+        };
+        let input = miragepot_llm::analysis::SessionSummary {
+            session: self.ctx.session.simple().to_string(),
+            src_ip: self.ctx.src_ip.to_string(),
+            duration_secs: summary.duration_ms / 1000,
+            login: summary.login.as_ref().map(|(u, _)| u.clone()),
+            commands: self.log.commands(50),
+            techniques: summary.techniques.clone(),
+            downloads: Vec::new(),
+            profile: assessment.map(|a| a.intent.clone()),
+            threat_score: summary.max_threat,
+        };
+        let Some(mut verdict) = llm.analyse(&input).await else {
+            return;
+        };
+        let block = (llm.settings().analysis_policy
+            && verdict.recommendation == miragepot_event::Recommendation::Block)
+            .then(|| {
+                self.services.access.recommended_block(
+                    self.ctx.src_ip,
+                    "llm:analysis",
+                    format!("LLM analysis: {}", verdict.intent),
+                    now(),
+                )
+            })
+            .flatten();
+        verdict.applied = block.is_some();
+        let id = self.publish_linked_id(EventKind::LlmAnalysis(verdict), summary_id);
+        if let Some(kind) = block {
+            self.publish_linked(kind, id);
         }
     }
 }

@@ -39,6 +39,15 @@ fn rfc3339(ts: OffsetDateTime) -> String {
 }
 
 impl CommandLog {
+    /// The first `n` command lines of the session.
+    pub fn commands(&self, n: usize) -> Vec<String> {
+        self.records
+            .iter()
+            .take(n)
+            .map(|r| r.command.clone())
+            .collect()
+    }
+
     /// A command line arrived.
     pub fn input(&mut self, ts: OffsetDateTime, line: &str, threat_score: u32) {
         if self.records.len() >= MAX_COMMANDS {

@@ -24,8 +24,12 @@ struct FakeModel {
     hang: Arc<AtomicBool>,
 }
 
+const VERDICT: &str = r#"{"intent": "install a cryptominer", "sophistication": "low", "recommendation": "block", "rationale": "Fetches and runs a miner."}"#;
+
 fn reply(body: &str) -> String {
-    let content = if body.contains("lsof -i") {
+    let content = if body.contains("json_object") {
+        VERDICT.to_string()
+    } else if body.contains("lsof -i") {
         LSOF.to_string()
     } else if body.contains("nano.nano") {
         NANO.to_string()
@@ -64,6 +68,15 @@ fn serve_one(
     let mut body = vec![0; len];
     let _ = r.read_exact(&mut body);
     let body = String::from_utf8_lossy(&body).into_owned();
+    if first.starts_with("GET ") && first.contains("/v1/models") {
+        let out = r#"{"object": "list", "data": [{"id": "fake-model", "object": "model"}]}"#;
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{out}",
+            out.len()
+        );
+        return;
+    }
     if !first.contains("/chat/completions") {
         let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
         return;
@@ -284,4 +297,166 @@ fn a_hung_backend_holds_up_only_its_own_session() {
             .any(|c| c["verdict"] == "skipped" && c["reason"] == "circuit_open"),
         "{calls:?}"
     );
+}
+
+/// Runs a `miragepot` subcommand with `env` on `data`; returns (stdout, stderr, ok).
+fn miragepot(
+    data: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (String, String, bool) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_miragepot"))
+        .args(args)
+        .env("MIRAGEPOT_SENSOR_DATA_DIR", data)
+        .env("MIRAGEPOT_LOG_LEVEL", "warn")
+        .env_remove("MIRAGEPOT_CONFIG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run miragepot");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
+}
+
+#[test]
+fn check_reports_the_backend_and_serving_goes_on_without_it() {
+    let model = FakeModel::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = model.env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (out, err, ok) = miragepot(dir.path(), &["check"], &env);
+    assert!(ok, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("llm:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        line.contains("openai at") && line.contains("answers, model present"),
+        "{out}"
+    );
+    env.push(("MIRAGEPOT_LLM_MODEL", "qwen2.5:1.5b"));
+    let (out, _, ok) = miragepot(dir.path(), &["check"], &env);
+    assert!(
+        ok && out.contains("MODEL MISSING") && out.contains("fake-model"),
+        "{out}"
+    );
+    // A backend that is not there: reported, and the check still passes.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/v1", l.local_addr().unwrap())
+    };
+    env.push(("MIRAGEPOT_LLM_URL", closed.as_str()));
+    let (out, _, ok) = miragepot(dir.path(), &["check"], &env);
+    assert!(ok && out.contains("NOT REACHABLE"), "{out}");
+    // Serving goes on: the question falls back at once.
+    let mut s = Server::start_with(&env);
+    let (out, _, code) = ssh_exec(&s, "lsof -i; echo ok");
+    assert_eq!((out.as_str(), code), ("ok\n", 0));
+    s.stop();
+    let calls = llm_calls(&s);
+    assert!(
+        calls
+            .iter()
+            .any(|c| c["verdict"] == "failed" && c["reason"] == "connect"),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn warm_fills_the_cache_and_the_operator_reviews_it() {
+    let model = FakeModel::start();
+    let env = model.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut s = Server::start_with(&env);
+    let list = s.data.path().join("commands.txt");
+    std::fs::write(
+        &list,
+        "# warm-up list\nlsof -i\npmap 1\nnginx -v\nuname -a\n",
+    )
+    .unwrap();
+    let (out, err, ok) = miragepot(
+        s.data.path(),
+        &["llm", "warm", list.to_str().unwrap()],
+        &env,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("lsof -i: accepted") && out.contains("pmap 1: rejected chatty"),
+        "{out}"
+    );
+    assert!(out.contains("warm: 1 answers cached, 1 not"), "{out}");
+    let calls = model.calls();
+    // The running sensor loaded its cache at start; a restart picks up the warmed answers.
+    s.restart_with(&env);
+    let (out, _, _) = ssh_exec(&s, "lsof -i");
+    assert_eq!(out, LSOF);
+    assert_eq!(model.calls(), calls, "answered from the warmed cache");
+    let (list, _, ok) = s.cli(&["llm", "cache", "list"]);
+    assert!(
+        ok && list.contains("lsof -i") && list.contains("1 of 1 answers"),
+        "{list}"
+    );
+    let key = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let (show, _, ok) = s.cli(&["llm", "cache", "show", &key[..8]]);
+    assert!(
+        ok && show.contains("request:   lsof -i") && show.ends_with(LSOF),
+        "{show}"
+    );
+    let (out, _, ok) = s.cli(&["llm", "cache", "delete", &key]);
+    assert!(ok && out.starts_with("deleted "), "{out}");
+    let (_, err, ok) = s.cli(&["llm", "cache", "show", &key]);
+    assert!(!ok && err.contains("no cached answer"), "{err}");
+    s.stop();
+}
+
+#[test]
+fn the_session_analysis_is_stored_and_may_block() {
+    let model = FakeModel::start();
+    let env = model.env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.extend_from_slice(&[
+        ("MIRAGEPOT_LLM_ANALYSIS", "true"),
+        ("MIRAGEPOT_LLM_ANALYSIS_POLICY", "true"),
+        ("MIRAGEPOT_AUTH_MODE", "hybrid"),
+        ("MIRAGEPOT_AUTH_BAIT", "[\"root:123456\"]"),
+    ]);
+    let mut s = Server::start_with(&env);
+    let (out, _, _) = ssh_exec(&s, "uname -m");
+    assert_eq!(out, "x86_64\n");
+    s.stop();
+    let evs = s.json_events();
+    let summary = evs
+        .iter()
+        .find(|e| e["type"] == "session_summary")
+        .expect("summary");
+    let a = evs
+        .iter()
+        .find(|e| e["type"] == "llm_analysis")
+        .expect("analysis");
+    assert_eq!(a["caused_by"], summary["id"]);
+    assert_eq!(a["recommendation"], "block");
+    assert_eq!(a["sophistication"], "low");
+    assert_eq!(a["applied"], true);
+    let blocked = evs
+        .iter()
+        .find(|e| e["type"] == "ip_blocked")
+        .expect("blocked");
+    assert_eq!(blocked["rule"], "llm:analysis");
+    assert_eq!(blocked["caused_by"], a["id"]);
+    let ends: Vec<_> = evs.iter().filter(|e| e["type"] == "session_end").collect();
+    assert_eq!(
+        evs.iter().rposition(|e| e["type"] == "session_end"),
+        Some(evs.len() - 1)
+    );
+    assert_eq!(ends.len(), 1);
 }

@@ -13,6 +13,7 @@
 //! Accepted answers go into the [`cache::AnswerCache`] (after the session has checked that
 //! the paths they show exist), which the shell reads directly on later lines.
 
+mod analysis;
 pub mod cache;
 
 use std::collections::HashMap;
@@ -52,6 +53,10 @@ pub struct LlmSettings {
     pub recent: usize,
     /// Answers kept in memory.
     pub cache_entries: usize,
+    /// Ask for a verdict on every closed session that ran commands.
+    pub analysis: bool,
+    /// Let a `block` verdict block the address.
+    pub analysis_policy: bool,
 }
 
 impl Default for LlmSettings {
@@ -65,6 +70,8 @@ impl Default for LlmSettings {
             max_answer_bytes: 8000,
             recent: 5,
             cache_entries: 10_000,
+            analysis: false,
+            analysis_policy: false,
         }
     }
 }

@@ -414,8 +414,29 @@ impl Access {
         intent: &str,
         wall: OffsetDateTime,
     ) -> Option<EventKind> {
+        if !self.config().block_on_profile {
+            return None;
+        }
+        self.recommended_block(
+            ip,
+            "profile:block",
+            format!("behaviour profile: {intent}"),
+            wall,
+        )
+    }
+
+    /// Blocks `ip` because an assessment (the behaviour profile, or the LLM's session
+    /// analysis when `llm.analysis_policy` allows) recommends it; never in `high` mode, and
+    /// not over an existing block. Returns the `ip_blocked` event.
+    pub fn recommended_block(
+        &self,
+        ip: IpAddr,
+        rule: &str,
+        reason: String,
+        wall: OffsetDateTime,
+    ) -> Option<EventKind> {
         let cfg = self.config();
-        if cfg.mode == AuthMode::High || !cfg.block_on_profile {
+        if cfg.mode == AuthMode::High {
             return None;
         }
         let mut st = lock(&self.state);
@@ -427,8 +448,8 @@ impl Access {
             &cfg,
             ip,
             BlockSource::Profile,
-            "profile:block".into(),
-            format!("behaviour profile: {intent}"),
+            rule.to_string(),
+            reason,
             wall,
         )
     }
