@@ -462,3 +462,6 @@ impl LlmService {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
