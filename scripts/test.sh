@@ -31,8 +31,19 @@ if [ -n "${MIRAGEPOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null
   fi
 fi
 
+status=0
 if cargo nextest --version >/dev/null 2>&1; then
-  exec cargo nextest run --workspace --no-fail-fast "$@"
+  cargo nextest run --workspace --no-fail-fast "$@" || status=$?
 else
-  exec cargo test --workspace --no-fail-fast "$@"
+  cargo test --workspace --no-fail-fast "$@" || status=$?
 fi
+
+# The real-model test (scripts/test-real-llm.sh) builds llama-cpp-python (10-20 min on two
+# cores the first time) and runs a small model on CPU: opt-in with MIRAGEPOT_TEST_REAL_LLM=1.
+if [ "${MIRAGEPOT_TEST_REAL_LLM:-0}" = 1 ]; then
+  scripts/test-real-llm.sh || status=$?
+else
+  echo "test.sh: real-model LLM test skipped (set MIRAGEPOT_TEST_REAL_LLM=1 to run scripts/test-real-llm.sh)"
+fi
+exit "$status"
+
