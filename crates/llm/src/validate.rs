@@ -10,11 +10,32 @@
 //! prompt dropped from the bottom. Then it rejects, in this order:
 //! 1. [`Reject::Empty`]: nothing left;
 //! 2. [`Reject::TooLarge`]: more than [`CheckCtx::max_bytes`];
-//! 3. [`Reject::PromptEcho`]: one of the prompt's echo markers, or two 6-word runs of them;
+//! 3. [`Reject::PromptEcho`]: one of the request's echo markers (system prompt sentences and
+//!    the user message's own wording, [`crate::prompt::echo_markers`]), or two 6-word runs
+//!    of them;
 //! 4. [`Reject::FenceLeak`]: the untrusted-block markers;
 //! 5. [`Reject::AiDisclosure`], [`Reject::Refusal`], [`Reject::Chatty`]: a phrase of the
 //!    table in `validate/phrases.rs` (most severe kind first, then the earliest);
-//! 6. [`Reject::Markup`]: a code fence left inside a command's output.
+//! 6. [`Reject::Markup`]: a code fence left inside a command's output; in a file, an odd
+//!    number of fence lines, so a lone first or last fence (a lone trailing fence is rejected,
+//!    not dropped: nothing opened it, so the model was writing markdown, and what it wrapped
+//!    is not the file), while a README closing on its code block passes;
+//! 7. [`Reject::Replay`]: a line is an earlier command of [`CheckCtx::recent`] behind a shell
+//!    prompt or a bare `#`/`$` (`root@web-01:~# id`, `# id`) with output after it, or (for a
+//!    command) the first line is an earlier command, bare, with more lines after it;
+//! 8. [`Reject::CommandEcho`]: a command answer whose first line is itself a shell command
+//!    (`sudo ...`, a lone `sudo`, `bash -c`, `sh -c`, `cd `, `rm `, `wget `, `curl `, `ls -`,
+//!    `$ cmd`, `# cmd` with `cmd` a common command word, `user@host:~# cmd`) whose word the
+//!    asked command does not use, or with a later line that is a shell prompt and a command
+//!    (`root@web-01:~# ls -l`); commands printing a file's lines (`cat`, `tail`, `grep`, a
+//!    history) are exempt, and so are files;
+//! 9. [`Reject::Repetitive`]: a block of 1 to 8 lines repeated 4 times in a row (blanks
+//!    inside lines collapsed, blocks of punctuation only exempt), or 12 or more content lines
+//!    (not blank, not `#`/`;`/`//` comments) of which fewer than a quarter are distinct.
+//!    Filter commands (pipes, command lists, `grep`, `cut`, `ps`, `vmstat`...) are exempt:
+//!    `grep name /proc/cpuinfo` repeats a line per CPU.
+//!
+//! The cleaning lives in `validate/clean.rs`, the shape rules (7 to 9) in `validate/shape.rs`.
 //!
 //! Phrases are matched on a normalised copy (lowercase, curly quotes folded to straight ones,
 //! runs of blanks collapsed) at word boundaries (except CJK phrases and stems such as
@@ -36,13 +57,20 @@
 //! `Note: switching to ...`, `apt-get -s` saying "This is only a simulation"): a false
 //! rejection only costs the deterministic fallback. The output is not checked for being
 //! right, only for not being chat; [`shown_paths`] lets the caller check the paths it shows.
+//! An answer cut by the token cap is not detected as such (the completion carries no finish
+//! reason); a loop that ran into the cap is caught by [`Reject::Repetitive`]. Replays are only
+//! found when the caller passes [`CheckCtx::recent`].
 
+mod clean;
 #[cfg(test)]
 mod garbage_tests;
 #[cfg(test)]
 mod good_tests;
 mod paths;
 mod phrases;
+mod shape;
+#[cfg(test)]
+mod shape_tests;
 #[cfg(test)]
 mod tests;
 
@@ -50,6 +78,7 @@ pub use paths::shown_paths;
 
 use std::collections::HashSet;
 
+use clean::clean;
 use phrases::{At, Kind, PHRASES};
 
 /// Default cap on an answer, in bytes.
@@ -101,7 +130,7 @@ pub enum Reject {
         /// The matched phrase, normalised.
         phrase: String,
     },
-    /// The answer repeats the system prompt.
+    /// The answer repeats the request (the system prompt or the user message's wording).
     #[error("answer echoes the prompt")]
     PromptEcho,
     /// The answer contains the untrusted-block markers.
@@ -115,14 +144,28 @@ pub enum Reject {
         /// The cap.
         limit: usize,
     },
-    /// Markdown left in a command's output (a code fence).
+    /// Markdown left in a command's output (a code fence), or fences in a file that do not
+    /// pair up.
     #[error("markdown in the answer")]
     Markup,
+    /// The answer replays an earlier command of the transcript and its output.
+    #[error("answer replays an earlier command")]
+    Replay,
+    /// A command answer that starts with another shell command instead of output, or goes
+    /// on past its output with a prompt line and a command.
+    #[error("answer starts with a shell command ({word:?})")]
+    CommandEcho {
+        /// The command word it starts with.
+        word: String,
+    },
+    /// The same lines over and over.
+    #[error("repetitive answer")]
+    Repetitive,
 }
 
 impl Reject {
     /// A short stable name: `empty`, `chatty`, `ai_disclosure`, `refusal`, `prompt_echo`,
-    /// `fence_leak`, `too_large` or `markup`.
+    /// `fence_leak`, `too_large`, `markup`, `replay`, `command_echo` or `repetitive`.
     pub fn reason(&self) -> &'static str {
         match self {
             Reject::Empty => "empty",
@@ -133,6 +176,9 @@ impl Reject {
             Reject::FenceLeak => "fence_leak",
             Reject::TooLarge { .. } => "too_large",
             Reject::Markup => "markup",
+            Reject::Replay => "replay",
+            Reject::CommandEcho { .. } => "command_echo",
+            Reject::Repetitive => "repetitive",
         }
     }
 
@@ -154,6 +200,9 @@ pub struct CheckCtx<'a> {
     pub max_bytes: usize,
     /// The question was a file's content.
     pub file: bool,
+    /// The earlier command lines of the session the prompt showed, oldest first (for
+    /// [`Reject::Replay`]; empty by default, which disables that rule).
+    pub recent: &'a [String],
 }
 
 impl Default for CheckCtx<'_> {
@@ -163,6 +212,7 @@ impl Default for CheckCtx<'_> {
             echo_markers: &[],
             max_bytes: DEFAULT_MAX_BYTES,
             file: false,
+            recent: &[],
         }
     }
 }
@@ -242,8 +292,26 @@ impl Validator {
         if let Some(reject) = self.phrase_reject(&norm, &joined, ctx.file) {
             return Err(reject);
         }
-        if !ctx.file && lines.iter().any(|l| l.trim_start().starts_with("```")) {
+        let markup = if ctx.file {
+            shape::file_fences_unbalanced(&lines)
+        } else {
+            lines.iter().any(|l| shape::is_fence(l))
+        };
+        if markup {
             return Err(Reject::Markup);
+        }
+        if shape::replays(&lines, ctx.recent, ctx.command, ctx.file) {
+            return Err(Reject::Replay);
+        }
+        if !ctx.file
+            && let Some(word) = shape::command_echo(&lines, ctx.command)
+        {
+            return Err(Reject::CommandEcho {
+                word: word.to_owned(),
+            });
+        }
+        if shape::repetitive(&lines, ctx.command, ctx.file) {
+            return Err(Reject::Repetitive);
         }
         Ok(Checked {
             text: to_pty(&text),
@@ -298,150 +366,6 @@ impl Validator {
             }
         })
     }
-}
-
-/// The cleaning steps of the module documentation, as lines.
-fn clean(raw: &str, ctx: &CheckCtx<'_>) -> Vec<String> {
-    let text: String = raw
-        .replace("\r\n", "\n")
-        .chars()
-        .map(|c| if c == '\r' { '\n' } else { c })
-        .filter(|&c| {
-            !((c.is_control() && c != '\n' && c != '\t') || crate::prompt::is_invisible(c))
-        })
-        .collect();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
-    trim_blank(&mut lines);
-    unwrap_fence(&mut lines);
-    trim_blank(&mut lines);
-    if let [only] = lines.as_mut_slice() {
-        let t = only.trim();
-        if t.len() >= 3 && t.starts_with('`') && t.ends_with('`') {
-            let inner = t.trim_matches('`');
-            if !inner.contains('`') && t.len() == inner.len() + 2 {
-                *only = inner.to_owned();
-            }
-        }
-    }
-    if !ctx.file {
-        for l in lines.iter_mut() {
-            if l.contains("**") {
-                *l = strip_bold(l);
-            }
-        }
-        if lines
-            .first()
-            .is_some_and(|l| echoes_command(l, ctx.command))
-        {
-            lines.remove(0);
-        }
-        if lines.len() > 1 && lines.last().is_some_and(|l| is_prompt_line(l)) {
-            lines.pop();
-        }
-    }
-    trim_blank(&mut lines);
-    lines
-}
-
-fn trim_blank(lines: &mut Vec<String>) {
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
-    let lead = lines.iter().take_while(|l| l.trim().is_empty()).count();
-    lines.drain(..lead);
-}
-
-/// Removes a code fence wrapping the whole answer (or an opening fence never closed).
-fn unwrap_fence(lines: &mut Vec<String>) {
-    let opens = lines.first().is_some_and(|l| {
-        let t = l.trim();
-        t.strip_prefix("```").is_some_and(|tag| {
-            tag.len() <= 24
-                && tag
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'))
-        })
-    });
-    if !opens {
-        return;
-    }
-    let is_close = |l: &String| l.trim() == "```";
-    let closes = lines.len() > 1 && lines.last().is_some_and(is_close);
-    let inner_fences = lines
-        .iter()
-        .skip(1)
-        .filter(|l| l.trim_start().starts_with("```"))
-        .count();
-    if closes {
-        lines.pop();
-        lines.remove(0);
-    } else if inner_fences == 0 {
-        lines.remove(0);
-    }
-}
-
-/// `**word**` → `word` when the inside reads as words (no `/`, `*` or backtick, starts and
-/// ends with a non-blank, holds a letter): `**/node_modules/**` stays.
-fn strip_bold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(start) = rest.find("**") {
-        let (before, after_open) = (
-            rest.get(..start).unwrap_or(""),
-            rest.get(start + 2..).unwrap_or(""),
-        );
-        let Some(end) = after_open.find("**") else {
-            break;
-        };
-        let inner = after_open.get(..end).unwrap_or("");
-        let words = !inner.is_empty()
-            && inner.len() <= 80
-            && !inner.starts_with(char::is_whitespace)
-            && !inner.ends_with(char::is_whitespace)
-            && inner.chars().any(char::is_alphabetic)
-            && !inner.contains(['/', '*', '`']);
-        out.push_str(before);
-        if words {
-            out.push_str(inner);
-            rest = after_open.get(end + 2..).unwrap_or("");
-        } else {
-            out.push_str("**");
-            rest = after_open;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The line repeats the command, bare or after a shell prompt.
-fn echoes_command(line: &str, command: &str) -> bool {
-    let cmd = command.trim();
-    let line = line.trim();
-    if cmd.is_empty() {
-        return false;
-    }
-    if line == cmd {
-        return true;
-    }
-    let Some(head) = line.strip_suffix(cmd) else {
-        return false;
-    };
-    let head = head.trim_end();
-    head.strip_suffix(['$', '#'])
-        .is_some_and(|p| p.trim().is_empty() || prompt_shaped(p.trim()))
-}
-
-/// A bare shell prompt such as `root@web-01:~#` or `[root@web-01 ~]$`.
-fn is_prompt_line(line: &str) -> bool {
-    let t = line.trim();
-    t.len() <= 120
-        && t.strip_suffix(['$', '#'])
-            .is_some_and(|p| prompt_shaped(p.trim_end()))
-}
-
-fn prompt_shaped(p: &str) -> bool {
-    (p.contains('@') && !p.contains(char::is_whitespace))
-        || (p.starts_with('[') && p.ends_with(']') && p.contains('@'))
 }
 
 /// Whether the answer repeats the prompt: a whole marker, or two 6-word runs of the markers.

@@ -25,3 +25,19 @@ pub(crate) async fn write_file(path: PathBuf, bytes: Vec<u8>) -> io::Result<()> 
     })
     .await
 }
+
+/// Writes `chunks` one after another to `path`, creating its directory if needed.
+pub(crate) async fn write_chunks(path: PathBuf, chunks: Vec<Vec<u8>>) -> io::Result<()> {
+    blocking(move || {
+        use std::io::Write as _;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut f = std::fs::File::create(&path)?;
+        for c in &chunks {
+            f.write_all(c)?;
+        }
+        Ok(())
+    })
+    .await
+}

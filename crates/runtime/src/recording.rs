@@ -3,6 +3,12 @@
 //! A recording is kept in memory while the session runs and written when it closes. It is
 //! capped: past `max_bytes` further output is not recorded and the header's `env` notes the
 //! cut, so a flood of output costs bounded memory.
+//!
+//! Design choice: the bytes are kept in chunks of [`CHUNK`] and one event line holds at most
+//! [`MAX_EVENT_DATA`] bytes of terminal data, so no allocation here is large. glibc serves
+//! large allocations with `mmap` and, once one is freed, raises its threshold and keeps later
+//! freed memory in the heap: one session pasting megabytes would leave the process that much
+//! bigger for good. Small chunks are reused by the next session instead.
 
 use std::time::Instant;
 
@@ -10,7 +16,8 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct Recorder {
     started: Instant,
-    buf: Vec<u8>,
+    chunks: Vec<Vec<u8>>,
+    len: usize,
     max_bytes: usize,
     truncated: bool,
 }
@@ -29,26 +36,40 @@ impl Recorder {
         buf.push(b'\n');
         Recorder {
             started: Instant::now(),
-            buf,
+            len: buf.len(),
+            chunks: vec![buf],
             max_bytes,
             truncated: false,
         }
     }
 
-    fn event(&mut self, code: &str, data: &[u8]) {
-        if data.is_empty() || self.truncated {
-            return;
-        }
+    fn event(&mut self, code: &str, mut data: &[u8]) {
         let t = self.started.elapsed().as_secs_f64();
-        let line =
-            serde_json::json!([(t * 1e6).round() / 1e6, code, String::from_utf8_lossy(data)]);
-        let mut bytes = line.to_string().into_bytes();
-        bytes.push(b'\n');
-        if self.buf.len() + bytes.len() > self.max_bytes {
+        let t = (t * 1e6).round() / 1e6;
+        while !data.is_empty() && !self.truncated {
+            let (piece, rest) = data.split_at(utf8_cut(data, MAX_EVENT_DATA));
+            data = rest;
+            let line = serde_json::json!([t, code, String::from_utf8_lossy(piece)]);
+            let mut bytes = line.to_string().into_bytes();
+            bytes.push(b'\n');
+            self.push(&bytes);
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.max_bytes {
             self.truncated = true;
             return;
         }
-        self.buf.extend_from_slice(&bytes);
+        self.len += bytes.len();
+        match self.chunks.last_mut() {
+            Some(c) if c.len() + bytes.len() <= CHUNK => c.extend_from_slice(bytes),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK.max(bytes.len()));
+                c.extend_from_slice(bytes);
+                self.chunks.push(c);
+            }
+        }
     }
 
     /// Records terminal output.
@@ -76,10 +97,63 @@ impl Recorder {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// The finished file's bytes.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.buf
+    /// Bytes recorded.
+    pub fn len(&self) -> usize {
+        self.len
     }
+
+    /// Whether nothing but the header is recorded (never: the header is always there).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The finished file's bytes, in chunks to write one after another.
+    pub fn into_chunks(self) -> Vec<Vec<u8>> {
+        self.chunks
+    }
+
+    /// The finished file's bytes in one buffer.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.chunks.concat()
+    }
+}
+
+/// Bytes of one recording chunk (below glibc's default mmap threshold of 128 KiB).
+pub const CHUNK: usize = 64 * 1024;
+
+/// Terminal bytes in one event line; a line's JSON is at most about six times this.
+pub const MAX_EVENT_DATA: usize = 4 * 1024;
+
+/// Where to cut `data` at most `max` bytes in without splitting a UTF-8 sequence (at `max`
+/// itself when no sequence starts in the last three bytes before it).
+fn utf8_cut(data: &[u8], max: usize) -> usize {
+    if data.len() <= max {
+        return data.len();
+    }
+    let mut cut = max;
+    for back in 1..=3 {
+        let Some(&b) = data.get(max - back) else {
+            break;
+        };
+        if b & 0xC0 == 0xC0 {
+            // A lead byte: its sequence needs `len` bytes from there.
+            let len = if b >= 0xF0 {
+                4
+            } else if b >= 0xE0 {
+                3
+            } else {
+                2
+            };
+            if back < len {
+                cut = max - back;
+            }
+            break;
+        }
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    cut.max(1)
 }
 
 #[cfg(test)]
@@ -102,5 +176,37 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             assert!(v[0].as_f64().unwrap() >= 0.0);
         }
+    }
+
+    #[test]
+    fn big_writes_become_small_lines_in_small_chunks() {
+        let mut r = Recorder::new(80, 24, "xterm", 1_700_000_000, 4 << 20);
+        let text = "é€😀x".repeat(100_000);
+        r.input(text.as_bytes());
+        let len = r.len();
+        let chunks = r.into_chunks();
+        assert!(chunks.iter().all(|c| c.len() <= CHUNK), "chunk sizes");
+        let all = chunks.concat();
+        assert_eq!(all.len(), len);
+        let mut rebuilt = String::new();
+        for l in String::from_utf8(all).unwrap().lines().skip(1) {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let d = v[2].as_str().unwrap();
+            assert!(d.len() <= MAX_EVENT_DATA);
+            rebuilt.push_str(d);
+        }
+        assert_eq!(rebuilt, text, "no character split between lines");
+    }
+
+    #[test]
+    fn utf8_cuts() {
+        assert_eq!(utf8_cut(b"abc", 5), 3);
+        assert_eq!(utf8_cut("aé".as_bytes(), 2), 1);
+        assert_eq!(utf8_cut("a€".as_bytes(), 3), 1);
+        assert_eq!(utf8_cut("ab€".as_bytes(), 3), 2);
+        assert!(
+            (1..=4).contains(&utf8_cut(&[0xff; 10], 4)),
+            "invalid bytes still progress"
+        );
     }
 }

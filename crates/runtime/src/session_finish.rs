@@ -43,11 +43,11 @@ impl SessionDriver {
         }
         if let Some(rec) = self.recorder.take() {
             let duration_ms = rec.duration_ms();
-            let bytes = rec.into_bytes();
+            let size = rec.len() as u64;
+            let chunks = rec.into_chunks();
             let name = format!("{}.cast", self.ctx.session.simple());
             let path = self.services.dirs.recordings.join(&name);
-            let size = bytes.len() as u64;
-            match crate::fsio::write_file(path.clone(), bytes).await {
+            match crate::fsio::write_chunks(path.clone(), chunks).await {
                 Ok(()) => {
                     self.emit(EventKind::SessionRecordingClosed {
                         path: format!("recordings/{name}"),

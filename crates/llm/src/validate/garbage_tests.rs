@@ -88,6 +88,7 @@ fn garbage_never_panics() {
         ..PromptContext::default()
     };
     let markers = prompt::echo_markers(&p);
+    let recent: Vec<String> = PIECES.iter().map(|s| (*s).to_owned()).collect();
     let mut rng = Lcg(0x5eed);
     for round in 0..3000 {
         let n = rng.below(60);
@@ -101,6 +102,7 @@ fn garbage_never_panics() {
             echo_markers: if round % 2 == 0 { &markers } else { &[] },
             max_bytes: [0, 1, 16, 8000][rng.below(4)],
             file: round % 3 == 0,
+            recent: if round % 5 == 0 { &recent } else { &[] },
         };
         if let Ok(c) = v.check(&raw, &ctx) {
             assert!(c.text.ends_with('\n'));

@@ -468,6 +468,11 @@ fn reasons_are_stable_and_distinct() {
         Reject::FenceLeak,
         Reject::TooLarge { bytes: 0, limit: 0 },
         Reject::Markup,
+        Reject::Replay,
+        Reject::CommandEcho {
+            word: String::new(),
+        },
+        Reject::Repetitive,
     ];
     let names: HashSet<&str> = all.iter().map(Reject::reason).collect();
     assert_eq!(names.len(), all.len());
