@@ -431,7 +431,7 @@ impl SessionDriver {
 
     /// Publishes a command line with its threat score, and applies the tarpit: returns the
     /// delay it chose.
-    fn command_input(&mut self, line: String) -> std::time::Duration {
+    pub(crate) fn command_input(&mut self, line: String) -> std::time::Duration {
         let score = match self.detect.as_mut() {
             Some(d) => d.analysis().score(&line),
             None => Default::default(),

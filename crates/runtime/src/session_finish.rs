@@ -22,6 +22,11 @@ impl SessionDriver {
                 tracing::error!(error = %e, "Cannot store an artifact.");
             }
         }
+        // A line still waiting for the LLM never ran, but it was typed: report it.
+        if let Some(line) = self.shell.as_ref().and_then(|s| s.held_line()) {
+            let line = line.to_string();
+            self.command_input(line);
+        }
         if let Some(shell) = self.shell.take() {
             for (path, bytes) in shell.written_files() {
                 let sha = ArtifactStore::hash(&bytes);

@@ -277,6 +277,17 @@ fn a_hung_backend_holds_up_only_its_own_session() {
         "the other session finished first: {waiting:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(15));
+    // A client that leaves while its line waits for the model: the line is still reported.
+    let mut gone = super::util::ssh_cmd(s, "root", "123456")
+        .arg("lsof -p 4242")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let _ = gone.kill();
+    let _ = gone.wait();
     // The second failure opens the breaker: the third question makes no call.
     let _ = ssh_exec(s, "lsof -n");
     let before = model.calls();
@@ -284,6 +295,12 @@ fn a_hung_backend_holds_up_only_its_own_session() {
     assert_eq!((out.as_str(), code), ("x\n", 0), "{err}");
     assert_eq!(model.calls(), before, "breaker open: no call");
     s.stop();
+    assert!(
+        s.json_events()
+            .iter()
+            .any(|e| e["type"] == "command_input" && e["input"] == "lsof -p 4242"),
+        "the held line of a session that ended is reported"
+    );
     let calls = llm_calls(s);
     assert!(
         calls

@@ -34,6 +34,12 @@ impl Shell {
         self.held.is_some()
     }
 
+    /// The line waiting for an LLM answer, if any (a session that ends meanwhile still
+    /// reports what was typed).
+    pub fn held_line(&self) -> Option<&str> {
+        self.held.as_ref().map(|h| h.line.as_str())
+    }
+
     /// The first of `paths` (absolute) this session's filesystem does not have: an answer
     /// that shows it as present would contradict the box.
     pub fn missing_path(&self, paths: &[String]) -> Option<String> {
