@@ -34,6 +34,8 @@ pub(crate) struct Display {
     /// Rewrite the line from column 0 at the next redisplay.
     quick: bool,
     vis: Frame,
+    /// The frame shown before `vis`, kept for its buffers ([`layout`]).
+    spare: Frame,
     c_pos: usize,
     v_pos: usize,
 }
@@ -48,6 +50,7 @@ impl Display {
             message: false,
             quick: false,
             vis: Frame::empty(),
+            spare: Frame::default(),
             c_pos: 0,
             v_pos: 0,
         };
@@ -88,7 +91,7 @@ impl Display {
         let f = self.layout(&[], 0, None);
         self.c_pos = width(f.row(f.cursor_row));
         self.v_pos = f.cursor_row;
-        self.vis = f;
+        self.spare = std::mem::replace(&mut self.vis, f);
     }
 
     /// Forget what the screen shows (after a clear or a completion listing), like
@@ -101,12 +104,13 @@ impl Display {
 
     /// Lays out prompt + buffer into rows (see [`layout`](super::layout::layout)).
     pub(crate) fn layout(
-        &self,
+        &mut self,
         buf: &[char],
         point: usize,
         region: Option<(usize, usize)>,
     ) -> Frame {
-        layout(&self.prompt, self.cols, buf, point, region)
+        let spare = std::mem::take(&mut self.spare);
+        layout(spare, &self.prompt, self.cols, buf, point, region)
     }
 
     /// Brings the screen to `new` (readline's `rl_redisplay` for a line that fits the screen).
@@ -147,7 +151,7 @@ impl Display {
         let row = new.row(new.cursor_row);
         let nleft = new.cursor.saturating_sub(start);
         self.move_cursor(nleft, row, out);
-        self.vis = new;
+        self.spare = std::mem::replace(&mut self.vis, new);
     }
 
     /// Writes cells, switching standout on and off like readline's `puts_face`. When the

@@ -180,18 +180,34 @@ pub(crate) fn prompt_cells(prompt: &str) -> Vec<Cell> {
 
 /// Lays out prompt + buffer into rows like readline's redisplay loop (`CHECK_LPOS`,
 /// tab expansion, `^X` for controls, padding before a wide character at the margin).
+///
+/// `spare` is a frame no longer needed (the one shown before the last redisplay): its
+/// buffers are reused, so a long line does not cost a large allocation per keystroke.
 pub(crate) fn layout(
+    spare: Frame,
     prompt: &[Cell],
     cols: usize,
     buf: &[char],
     point: usize,
     region: Option<(usize, usize)>,
 ) -> Frame {
+    let Frame {
+        mut cells,
+        mut breaks,
+        mut wrapped,
+        ..
+    } = spare;
+    cells.clear();
+    cells.reserve(prompt.len() + buf.len() + 8);
+    breaks.clear();
+    breaks.push(0);
+    wrapped.clear();
+    wrapped.push(0);
     let mut l = Layout {
         f: Frame {
-            cells: Vec::with_capacity(prompt.len() + buf.len() + 8),
-            breaks: vec![0],
-            wrapped: vec![0],
+            cells,
+            breaks,
+            wrapped,
             cursor: 0,
             cursor_row: 0,
         },
