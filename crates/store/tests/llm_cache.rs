@@ -14,35 +14,10 @@
 
 // Shared with tests/store.rs, which uses the event builders this file does not.
 #[allow(dead_code, unused_imports)]
+#[macro_use]
 mod support;
 
 use support::TestDb;
-
-/// Generates one `#[tokio::test]` per backend for each case in `cases`.
-macro_rules! both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let db = super::TestDb::sqlite().await;
-                    super::cases::$case(&db).await;
-                    db.finish().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let Some(db) = super::TestDb::postgres().await else { return };
-                    super::cases::$case(&db).await;
-                    db.finish().await;
-                }
-            )*
-        }
-    };
-}
 
 both_backends!(
     answers_round_trip,

@@ -6,6 +6,32 @@
 //! table) live there, and parallel tests or reruns never see each other's rows. The schema
 //! is dropped by [`TestDb::finish`].
 
+/// Generates, in the calling test file, one `#[tokio::test]` per backend for each case in `cases`.
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let db = super::TestDb::sqlite().await;
+                    super::cases::$case(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = super::TestDb::postgres().await else { return };
+                    super::cases::$case(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}
+
 use std::net::IpAddr;
 use std::time::Duration;
 
