@@ -56,30 +56,11 @@ try:
 except ImportError:  # pragma: no cover
     sys.exit("asyncssh missing: ../shared/bench/.venv/bin/pip install asyncssh")
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+# /proc readers and the percentile rule shared with the connection-flood benchmark.
+from flood import cpu_seconds, pct, rss_kib  # noqa: E402
+
 VICTIM_SRC = "127.0.0.2"
 LLM_SRC = "127.0.0.3"
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        rest = f.read().rsplit(")", 1)[1].split()
-    return (int(rest[11]) + int(rest[12])) / CLK_TCK
-
-
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def pct(values, q):
-    if not values:
-        return None
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q / 100 * (len(s) - 1))))]
 
 
 def summary(lat: list[float]) -> dict:

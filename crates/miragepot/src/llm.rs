@@ -155,11 +155,13 @@ impl LlmSection {
 }
 
 /// The service for `serve`, with its cache loaded from `store` and its writer started;
-/// `None` when the backend is `none`.
+/// `None` when the backend is `none`. `rules` are the detection rules already compiled for
+/// the sensor (their injection detector is the guard); `None` compiles them here.
 pub async fn service(
     cfg: &Config,
     persona: &Persona,
     store: &Store,
+    rules: Option<Arc<miragepot_detect::session::Rules>>,
 ) -> Result<Option<(Arc<LlmService>, tokio::task::JoinHandle<()>)>> {
     let s = &cfg.llm;
     if s.backend == BackendKind::None {
@@ -173,7 +175,10 @@ pub async fn service(
         Err(e) => tracing::warn!(error = %e, "LLM response cache not loaded; starting empty."),
     }
     let writer = cache.spawn_writer(store.clone());
-    let rules = Arc::new(cfg.detect_rules()?);
+    let rules = match rules {
+        Some(r) => r,
+        None => Arc::new(cfg.detect_rules()?),
+    };
     let service = LlmService::new(backend, s.settings(), persona, cache, rules);
     tracing::info!(
         backend = s.backend.as_str(),

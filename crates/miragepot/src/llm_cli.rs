@@ -40,7 +40,7 @@ pub fn warm(cfg: &Config, file: &Path) -> Result<()> {
     c.llm.per_ip_per_minute = 0;
     let persona = Arc::new(crate::serve::persona_for(&c));
     crate::offline::with_store(&c, async |store| {
-        let Some((service, writer)) = crate::llm::service(&c, &persona, store).await? else {
+        let Some((service, writer)) = crate::llm::service(&c, &persona, store, None).await? else {
             bail!("llm.backend is none");
         };
         let (mut accepted, mut other) = (0usize, 0usize);
@@ -70,17 +70,10 @@ pub fn warm(cfg: &Config, file: &Path) -> Result<()> {
                     recent: Vec::new(),
                 };
                 let mut settled = service.resolve(p).await;
-                if matches!(settled.resolution, Resolution::Answer(_))
-                    && shell.missing_path(&settled.paths).is_some()
-                {
-                    settled.resolution = Resolution::Fallback;
-                    settled.call.reason = Some("vfs_contradiction".into());
-                    settled.call.verdict = miragepot_event::LlmVerdict::Rejected;
-                }
+                service.check_and_keep(&mut settled, &shell);
                 let verdict = settled.call.verdict.as_str();
                 let reason = settled.call.reason.clone().unwrap_or_default();
                 if matches!(settled.resolution, Resolution::Answer(_)) {
-                    service.accept(&settled);
                     accepted += 1;
                 } else {
                     other += 1;

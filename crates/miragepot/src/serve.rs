@@ -206,7 +206,8 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let (bus, pipeline) = Pipeline::start(sinks, cfg.bus.capacity, cfg.bus.sink_capacity);
     let stats = Arc::clone(bus.stats());
     let persona = Arc::new(persona_for(&cfg));
-    let llm = crate::llm::service(&cfg, &persona, &store).await?;
+    let rules = detection.as_ref().map(|d| Arc::clone(&d.rules));
+    let llm = crate::llm::service(&cfg, &persona, &store, rules).await?;
     let llm_service = llm.as_ref().map(|(s, _)| Arc::clone(s));
     let services = Arc::new(Services {
         sensor: cfg.sensor.name.clone(),

@@ -8,7 +8,7 @@
 //! cached when it passes, and the shell finishes the line.
 
 use miragepot_event::{EventKind, LlmAskKind, LlmCall, LlmVerdict};
-use miragepot_shell::{AnswerSource, Ask, AskKind, Resolution};
+use miragepot_shell::{AnswerSource, Ask, AskKind};
 
 use crate::llm::{Pending, Settled};
 use crate::session::{Output, SessionDriver, now};
@@ -92,20 +92,8 @@ impl SessionDriver {
         let Some(shell) = self.shell.as_mut() else {
             return Output::default();
         };
-        if matches!(settled.resolution, Resolution::Answer(_))
-            && let Some(missing) = shell.missing_path(&settled.paths)
-        {
-            tracing::debug!(path = %missing, "LLM answer shows a path the session does not have.");
-            settled.resolution = Resolution::Fallback;
-            settled.call.verdict = LlmVerdict::Rejected;
-            settled.call.reason = Some("vfs_contradiction".into());
-            settled.call.answer_bytes = 0;
-            if let Some(llm) = &self.services.llm {
-                llm.note_contradiction();
-            }
-        }
-        if let (Some(llm), Resolution::Answer(_)) = (&self.services.llm, &settled.resolution) {
-            llm.accept(&settled);
+        if let Some(llm) = &self.services.llm {
+            llm.check_and_keep(&mut settled, shell);
         }
         let step = shell.resume(settled.resolution, now());
         self.emit(EventKind::LlmCall(settled.call));

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::util::{Server, ssh_exec, ssh_pty};
+use super::util::{Server, cli_in, ssh_exec, ssh_pty};
 
 const LSOF: &str = "COMMAND PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\nsshd    612 root    3u  IPv4  17021      0t0  TCP *:ssh (LISTEN)\n";
 const NANO: &str = "Document: nano\nTitle: The nano editor\nSection: Editors\n";
@@ -316,34 +316,13 @@ fn a_hung_backend_holds_up_only_its_own_session() {
     );
 }
 
-/// Runs a `miragepot` subcommand with `env` on `data`; returns (stdout, stderr, ok).
-fn miragepot(
-    data: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> (String, String, bool) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_miragepot"))
-        .args(args)
-        .env("MIRAGEPOT_SENSOR_DATA_DIR", data)
-        .env("MIRAGEPOT_LOG_LEVEL", "warn")
-        .env_remove("MIRAGEPOT_CONFIG")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run miragepot");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
-    )
-}
-
 #[test]
 fn check_reports_the_backend_and_serving_goes_on_without_it() {
     let model = FakeModel::start();
     let dir = tempfile::tempdir().unwrap();
     let env = model.env();
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (out, err, ok) = miragepot(dir.path(), &["check"], &env);
+    let (out, err, ok) = cli_in(dir.path(), &["check"], &env);
     assert!(ok, "{err}");
     let line = out
         .lines()
@@ -355,7 +334,7 @@ fn check_reports_the_backend_and_serving_goes_on_without_it() {
         "{out}"
     );
     env.push(("MIRAGEPOT_LLM_MODEL", "qwen2.5:1.5b"));
-    let (out, _, ok) = miragepot(dir.path(), &["check"], &env);
+    let (out, _, ok) = cli_in(dir.path(), &["check"], &env);
     assert!(
         ok && out.contains("MODEL MISSING") && out.contains("fake-model"),
         "{out}"
@@ -366,7 +345,7 @@ fn check_reports_the_backend_and_serving_goes_on_without_it() {
         format!("http://{}/v1", l.local_addr().unwrap())
     };
     env.push(("MIRAGEPOT_LLM_URL", closed.as_str()));
-    let (out, _, ok) = miragepot(dir.path(), &["check"], &env);
+    let (out, _, ok) = cli_in(dir.path(), &["check"], &env);
     assert!(ok && out.contains("NOT REACHABLE"), "{out}");
     // Serving goes on: the question falls back at once.
     let mut s = Server::start_with(&env);
@@ -394,7 +373,7 @@ fn warm_fills_the_cache_and_the_operator_reviews_it() {
         "# warm-up list\nlsof -i\npmap 1\nnginx -v\nuname -a\n",
     )
     .unwrap();
-    let (out, err, ok) = miragepot(
+    let (out, err, ok) = cli_in(
         s.data.path(),
         &["llm", "warm", list.to_str().unwrap()],
         &env,

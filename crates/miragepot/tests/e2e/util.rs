@@ -66,18 +66,7 @@ impl Server {
 
     /// Runs a `miragepot` subcommand on this server's data dir; returns (stdout, stderr, ok).
     pub fn cli(&self, args: &[&str]) -> (String, String, bool) {
-        let out = Command::new(env!("CARGO_BIN_EXE_miragepot"))
-            .args(args)
-            .env("MIRAGEPOT_SENSOR_DATA_DIR", self.data.path())
-            .env("MIRAGEPOT_LOG_LEVEL", "warn")
-            .env_remove("MIRAGEPOT_CONFIG")
-            .output()
-            .expect("run miragepot");
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.success(),
-        )
+        cli_in(self.data.path(), args, &[])
     }
 
     /// Sends `signal` (`HUP`, ...) to the server.
@@ -236,6 +225,24 @@ pub fn ssh_cmd(server: &Server, user: &str, password: &str) -> Command {
         .arg(server.port().to_string())
         .arg(format!("{user}@127.0.0.1"));
     c
+}
+
+/// Runs a `miragepot` subcommand on the data dir `data` with `env` added; returns (stdout,
+/// stderr, ok).
+pub fn cli_in(data: &Path, args: &[&str], env: &[(&str, &str)]) -> (String, String, bool) {
+    let out = Command::new(env!("CARGO_BIN_EXE_miragepot"))
+        .args(args)
+        .env("MIRAGEPOT_SENSOR_DATA_DIR", data)
+        .env("MIRAGEPOT_LOG_LEVEL", "warn")
+        .env_remove("MIRAGEPOT_CONFIG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run miragepot");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
 }
 
 /// Runs `ssh host 'cmd'` (exec) and returns (stdout, stderr, exit code).

@@ -14,7 +14,6 @@ use miragepot_event::LlmAnalysis;
 use miragepot_llm::analysis::{SessionSummary, parse, request};
 
 use super::LlmService;
-use crate::lock;
 
 impl LlmService {
     /// Asks the model for its verdict on `summary`; `None` when analysis is off, the call
@@ -23,32 +22,8 @@ impl LlmService {
         if !self.settings.analysis || self.backend.kind() == miragepot_llm::BackendKind::None {
             return None;
         }
-        if !self.breaker_allows() {
-            return None;
-        }
         let started = Instant::now();
-        let permit = tokio::time::timeout(self.settings.deadline, self.slots.acquire()).await;
-        let Ok(Ok(_permit)) = permit else {
-            lock(&self.breaker).probing = false;
-            return None;
-        };
-        let left = self.settings.deadline.saturating_sub(started.elapsed());
-        self.counters.calls.fetch_add(1, Ordering::Relaxed);
-        let answer = match tokio::time::timeout(left, self.backend.chat(&request(summary))).await {
-            Ok(Ok(c)) => {
-                self.breaker_result(true);
-                c
-            }
-            Ok(Err(e)) => {
-                self.breaker_result(false);
-                tracing::debug!(error = %e, "Session analysis call failed.");
-                return None;
-            }
-            Err(_) => {
-                self.breaker_result(false);
-                return None;
-            }
-        };
+        let answer = self.call(&request(summary)).await.ok()?;
         match parse(&answer.text) {
             Ok(a) => Some(LlmAnalysis {
                 intent: a.intent,

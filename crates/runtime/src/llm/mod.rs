@@ -330,6 +330,42 @@ impl LlmService {
         }
     }
 
+    /// One call to the backend within the breaker, a call slot and the deadline (the wait for
+    /// the slot included). `Err` carries the `llm_call` verdict and reason of a call that gave
+    /// no completion: `skipped` (`circuit_open`, `busy`) or `failed` (`timeout`, the error's
+    /// reason).
+    async fn call(
+        &self,
+        req: &miragepot_llm::ChatRequest,
+    ) -> Result<miragepot_llm::Completion, (LlmVerdict, Option<String>)> {
+        if !self.breaker_allows() {
+            return Err(skipped("circuit_open"));
+        }
+        let started = Instant::now();
+        let permit = tokio::time::timeout(self.settings.deadline, self.slots.acquire()).await;
+        let Ok(Ok(_permit)) = permit else {
+            lock(&self.breaker).probing = false;
+            return Err(skipped("busy"));
+        };
+        let left = self.settings.deadline.saturating_sub(started.elapsed());
+        self.counters.calls.fetch_add(1, Ordering::Relaxed);
+        match tokio::time::timeout(left, self.backend.chat(req)).await {
+            Ok(Ok(c)) => {
+                self.breaker_result(true);
+                Ok(c)
+            }
+            Ok(Err(e)) => {
+                self.breaker_result(false);
+                tracing::debug!(error = %e, "LLM call failed.");
+                Err((LlmVerdict::Failed, Some(e.reason().to_string())))
+            }
+            Err(_) => {
+                self.breaker_result(false);
+                Err((LlmVerdict::Failed, Some("timeout".into())))
+            }
+        }
+    }
+
     async fn decide(
         &self,
         p: &Pending,
@@ -354,32 +390,12 @@ impl LlmService {
         if self.settings.per_ip_per_minute > 0 && self.over_budget(p.ip) {
             return fallback(call, skipped("budget"));
         }
-        if !self.breaker_allows() {
-            return fallback(call, skipped("circuit_open"));
-        }
-        let started = Instant::now();
-        let permit = tokio::time::timeout(self.settings.deadline, self.slots.acquire()).await;
-        let Ok(Ok(_permit)) = permit else {
-            lock(&self.breaker).probing = false;
-            return fallback(call, skipped("busy"));
-        };
         let ctx = self.context(p);
         let req = miragepot_llm::prompt::request(&ctx, query, &self.limits);
-        let left = self.settings.deadline.saturating_sub(started.elapsed());
-        self.counters.calls.fetch_add(1, Ordering::Relaxed);
-        let answer = match tokio::time::timeout(left, self.backend.chat(&req)).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => {
-                self.breaker_result(false);
-                tracing::debug!(error = %e, "LLM call failed.");
-                return fallback(call, (LlmVerdict::Failed, Some(e.reason().to_string())));
-            }
-            Err(_) => {
-                self.breaker_result(false);
-                return fallback(call, (LlmVerdict::Failed, Some("timeout".into())));
-            }
+        let answer = match self.call(&req).await {
+            Ok(c) => c,
+            Err(outcome) => return fallback(call, outcome),
         };
-        self.breaker_result(true);
         call.model = answer.model.clone();
         call.prompt_tokens = answer.prompt_tokens;
         call.completion_tokens = answer.completion_tokens;
@@ -436,10 +452,24 @@ impl LlmService {
         });
     }
 
-    /// A rejected answer after the session's filesystem check: counted as rejected.
-    pub fn note_contradiction(&self) {
-        self.counters.accepted.fetch_sub(1, Ordering::Relaxed);
-        self.counters.rejected.fetch_add(1, Ordering::Relaxed);
+    /// The last check of an answer, against the filesystem of the shell that asked: an answer
+    /// showing a path that shell does not have becomes the fallback (`rejected`,
+    /// `vfs_contradiction`); one that passes is kept in the cache.
+    pub fn check_and_keep(&self, settled: &mut Settled, shell: &miragepot_shell::Shell) {
+        if !matches!(settled.resolution, Resolution::Answer(_)) {
+            return;
+        }
+        if let Some(missing) = shell.missing_path(&settled.paths) {
+            tracing::debug!(path = %missing, "LLM answer shows a path the session does not have.");
+            settled.resolution = Resolution::Fallback;
+            settled.call.verdict = LlmVerdict::Rejected;
+            settled.call.reason = Some("vfs_contradiction".into());
+            settled.call.answer_bytes = 0;
+            self.counters.accepted.fetch_sub(1, Ordering::Relaxed);
+            self.counters.rejected.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        self.accept(settled);
     }
 
     /// Counters as JSON for `stats.json`.

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::{Entry, FileData, Fs, NodeRef, OData, ONode};
+use super::{Entry, FileData, Fs, OData, ONode};
 use crate::{Content, FileType, FsError};
 
 impl Fs {
@@ -37,12 +37,16 @@ impl Fs {
         path: &str,
         text: Arc<[u8]>,
     ) -> Result<(), FsError> {
-        if self.synthetic(cwd, path) != Some(false) {
+        let Ok((loc, node, meta)) = self.found(cwd, path, true) else {
             return Err(FsError::InvalidArgument);
-        }
-        let (loc, node, meta) = self.found(cwd, path, true)?;
-        if matches!(node, NodeRef::Overlay) && !self.overlay.contains_key(loc.path.as_str()) {
-            return Err(FsError::NotFound);
+        };
+        let filler = meta.kind == FileType::File
+            && matches!(
+                self.file_content(node, &loc.path),
+                Some(Content::Synthetic { elf: false, .. })
+            );
+        if !filler {
+            return Err(FsError::InvalidArgument);
         }
         let meta = crate::Meta {
             size: text.len() as u64,
