@@ -21,6 +21,9 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
 fi
 
+# Debian's chromium and tests/browser's playwright-core, for the dashboard's browser tests.
+scripts/browser-setup.sh
+
 if [ -n "${MIRAGEPOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&1; then
   if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
     echo "test.sh: starting the local PostgreSQL cluster"
