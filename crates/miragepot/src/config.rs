@@ -41,6 +41,8 @@ pub struct Config {
     pub sandbox: SandboxSection,
     /// `[llm]`.
     pub llm: crate::llm::LlmSection,
+    /// `[web]`.
+    pub web: crate::web::WebSection,
 }
 
 /// `[sandbox]`: how the serving process restricts itself (Linux).
@@ -510,6 +512,7 @@ impl Config {
         }
         self.detect_rules()?;
         self.llm.validate()?;
+        self.web.validate()?;
         if !self.store.url.is_empty() {
             miragepot_store::Backend::from_url(&self.store.url)
                 .map_err(|e| anyhow::anyhow!("store.url: {e}"))?;

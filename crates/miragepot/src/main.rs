@@ -13,6 +13,8 @@ mod policy;
 mod replay;
 mod sandboxing;
 mod serve;
+mod users;
+mod web;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -105,6 +107,14 @@ enum Cmd {
         #[arg(long, short, global = true, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// The dashboard's analysts: add, change a password, remove, list.
+    User {
+        #[command(subcommand)]
+        cmd: users::UserCmd,
+        /// Configuration file (store location).
+        #[arg(long, short, global = true, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Writes the per-address behaviour report (report.json and report.md).
     Report {
         /// Output directory (default: <data dir>/reports).
@@ -180,6 +190,9 @@ fn main() -> ExitCode {
                 LlmCmd::Warm { file } => llm_cli::warm(&c, &file),
                 LlmCmd::Cache { cmd } => llm_cli::cache(&c, cmd),
             })
+        }
+        Cmd::User { cmd, config } => {
+            Config::load(config.as_deref(), &env_map()).and_then(|c| users::run(&c, cmd))
         }
         Cmd::Report { out, config } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
             let dir = out.unwrap_or_else(|| c.sensor.data_dir.join("reports"));

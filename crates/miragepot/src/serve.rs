@@ -175,6 +175,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     } else {
         None
     };
+    let web_listener = crate::web::bind(&cfg)?;
     let sandbox = crate::sandboxing::apply(&cfg, reload.config_path.as_deref())?;
     let keys = miragepot_ssh::hostkeys::load_or_create(&data_dir.join("hostkeys"))
         .context("cannot load or create host keys")?;
@@ -182,6 +183,9 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let store = Store::open(&store_url)
         .await
         .with_context(|| format!("cannot open the event store {}", redact_url(&store_url)))?;
+    if web_listener.is_some() {
+        crate::web::first_admin(&store).await?;
+    }
     let detection = crate::detect::detection(&cfg, &store).await?;
     let access = Access::new(crate::policy::policy_config(&cfg)?);
     let mut sync = BlockSync::new(
@@ -209,6 +213,8 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     let rules = detection.as_ref().map(|d| Arc::clone(&d.rules));
     let llm = crate::llm::service(&cfg, &persona, &store, rules).await?;
     let llm_service = llm.as_ref().map(|(s, _)| Arc::clone(s));
+    let tty = Arc::new(miragepot_runtime::recording::TtyHub::new());
+    let live_events = bus.subscribe();
     let services = Arc::new(Services {
         sensor: cfg.sensor.name.clone(),
         persona,
@@ -222,6 +228,7 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         access: Arc::clone(&access),
         limits: crate::policy::session_limits(&cfg),
         llm: llm_service.clone(),
+        tty: Arc::clone(&tty),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
     let reload_now = Arc::new(tokio::sync::Notify::new());
@@ -243,6 +250,27 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
         server = Some(tokio::spawn(front.serve(listener, stop_rx)));
     }
     drop(services);
+    let web = match web_listener {
+        Some(listener) => {
+            let front = front_ref.clone();
+            let stats = crate::web::Stats {
+                bus: Arc::clone(&stats),
+                connections: Box::new(move || {
+                    front
+                        .as_ref()
+                        .map_or((0, 0), |f| (f.limiter().active(), f.limiter().refused()))
+                }),
+            };
+            let handle = crate::web::start(&cfg, listener, live_events, tty, stats)?;
+            tracing::info!(listen = %handle.addr, "Dashboard listening.");
+            println!("miragepot: dashboard on http://{}", handle.addr);
+            Some(handle)
+        }
+        None => {
+            drop(live_events);
+            None
+        }
+    };
     let stats_task = {
         let (stats, dir, front) = (Arc::clone(&stats), data_dir.clone(), front_ref.clone());
         let access = Arc::clone(&access);
@@ -271,6 +299,9 @@ async fn serve(cfg: Config, reload: Reload) -> Result<()> {
     }
     stats_task.abort();
     hup_task.abort();
+    if let Some(web) = web {
+        web.stop().await;
+    }
     let _ = retention_task.await;
     let _ = sync_task.await;
     if let Some((service, writer)) = llm {

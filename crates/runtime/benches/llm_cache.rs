@@ -240,6 +240,7 @@ fn session() -> Session {
             ..SessionLimits::default()
         },
         llm: Some(Arc::new(llm)),
+        tty: Default::default(),
     });
     let mut driver = SessionDriver::new(
         services,

@@ -10,17 +10,42 @@
 //! freed memory in the heap: one session pasting megabytes would leave the process that much
 //! bigger for good. Small chunks are reused by the next session instead.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Instant;
+
+use miragepot_event::SessionId;
+use tokio::sync::broadcast;
 
 /// One session's recording.
 #[derive(Debug)]
 pub struct Recorder {
     started: Instant,
-    chunks: Vec<Vec<u8>>,
-    len: usize,
+    shared: Arc<Shared>,
     max_bytes: usize,
     truncated: bool,
 }
+
+/// The recorded bytes, shared with [`TtyHub`] subscribers (the dashboard's live player).
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+    /// Created by the first subscriber; dropped when the last one is gone.
+    tx: Option<broadcast::Sender<Arc<str>>>,
+}
+
+fn lock(m: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Lines a slow live viewer may fall behind before it misses some.
+const LIVE_BACKLOG: usize = 256;
 
 impl Recorder {
     /// Starts a recording for a `cols`×`rows` terminal at unix time `timestamp`.
@@ -36,8 +61,13 @@ impl Recorder {
         buf.push(b'\n');
         Recorder {
             started: Instant::now(),
-            len: buf.len(),
-            chunks: vec![buf],
+            shared: Arc::new(Shared {
+                inner: Mutex::new(Inner {
+                    len: buf.len(),
+                    chunks: vec![buf],
+                    tx: None,
+                }),
+            }),
             max_bytes,
             truncated: false,
         }
@@ -57,17 +87,26 @@ impl Recorder {
     }
 
     fn push(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > self.max_bytes {
+        let mut inner = lock(&self.shared.inner);
+        if inner.len + bytes.len() > self.max_bytes {
             self.truncated = true;
             return;
         }
-        self.len += bytes.len();
-        match self.chunks.last_mut() {
+        inner.len += bytes.len();
+        match inner.chunks.last_mut() {
             Some(c) if c.len() + bytes.len() <= CHUNK => c.extend_from_slice(bytes),
             _ => {
                 let mut c = Vec::with_capacity(CHUNK.max(bytes.len()));
                 c.extend_from_slice(bytes);
-                self.chunks.push(c);
+                inner.chunks.push(c);
+            }
+        }
+        if let Some(tx) = &inner.tx {
+            if tx.receiver_count() == 0 {
+                inner.tx = None;
+            } else {
+                let line = String::from_utf8_lossy(bytes.strip_suffix(b"\n").unwrap_or(bytes));
+                let _ = tx.send(Arc::from(line.as_ref()));
             }
         }
     }
@@ -99,22 +138,92 @@ impl Recorder {
 
     /// Bytes recorded.
     pub fn len(&self) -> usize {
-        self.len
+        lock(&self.shared.inner).len
     }
 
     /// Whether nothing but the header is recorded (never: the header is always there).
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
-    /// The finished file's bytes, in chunks to write one after another.
+    /// The finished file's bytes, in chunks to write one after another. Live viewers see
+    /// their stream end.
     pub fn into_chunks(self) -> Vec<Vec<u8>> {
-        self.chunks
+        let mut inner = lock(&self.shared.inner);
+        inner.tx = None;
+        inner.len = 0;
+        std::mem::take(&mut inner.chunks)
     }
 
     /// The finished file's bytes in one buffer.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.chunks.concat()
+        self.into_chunks().concat()
+    }
+
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        Arc::clone(&self.shared)
+    }
+}
+
+/// The recordings of running sessions, for live viewers (the dashboard's player): a
+/// subscriber gets the recording so far and every line recorded after it, with no gap.
+#[derive(Debug, Default)]
+pub struct TtyHub {
+    feeds: Mutex<HashMap<SessionId, Weak<Shared>>>,
+}
+
+impl TtyHub {
+    /// An empty hub.
+    pub fn new() -> TtyHub {
+        TtyHub::default()
+    }
+
+    pub(crate) fn register(&self, session: SessionId, rec: &Recorder) {
+        let mut feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds.retain(|_, w| w.strong_count() > 0);
+        feeds.insert(session, Arc::downgrade(&rec.shared()));
+    }
+
+    pub(crate) fn unregister(&self, session: SessionId) {
+        let mut feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds.remove(&session);
+    }
+
+    /// The recording of `session` so far (asciicast v2 text) and a receiver of the lines
+    /// that follow; `None` when the session is not being recorded now.
+    pub fn subscribe(
+        &self,
+        session: SessionId,
+    ) -> Option<(Vec<u8>, broadcast::Receiver<Arc<str>>)> {
+        let shared = {
+            let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+            feeds.get(&session)?.upgrade()?
+        };
+        let mut inner = lock(&shared.inner);
+        if inner.chunks.is_empty() {
+            return None; // finished
+        }
+        let so_far = inner.chunks.concat();
+        let rx = match &inner.tx {
+            Some(tx) => tx.subscribe(),
+            None => {
+                let (tx, rx) = broadcast::channel(LIVE_BACKLOG);
+                inner.tx = Some(tx);
+                rx
+            }
+        };
+        Some((so_far, rx))
+    }
+
+    /// Sessions being recorded now.
+    pub fn len(&self) -> usize {
+        let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds.values().filter(|w| w.strong_count() > 0).count()
+    }
+
+    /// Whether no session is being recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -196,6 +305,31 @@ mod tests {
             rebuilt.push_str(d);
         }
         assert_eq!(rebuilt, text, "no character split between lines");
+    }
+
+    #[test]
+    fn live_subscribers_get_the_past_then_every_new_line() {
+        let hub = TtyHub::new();
+        let session = SessionId(uuid::Uuid::nil());
+        let mut r = Recorder::new(80, 24, "xterm", 1_700_000_000, 1 << 20);
+        r.output(b"before");
+        hub.register(session, &r);
+        let (so_far, mut rx) = hub.subscribe(session).unwrap();
+        let text = String::from_utf8(so_far).unwrap();
+        assert!(text.contains("before"));
+        r.output(b"after");
+        let line = rx.try_recv().unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v[1], "o");
+        assert_eq!(v[2], "after");
+        let chunks = r.into_chunks();
+        assert!(!chunks.is_empty());
+        assert!(
+            hub.subscribe(session).is_none(),
+            "a finished recording has no feed"
+        );
+        hub.unregister(session);
+        assert!(hub.is_empty());
     }
 
     #[test]

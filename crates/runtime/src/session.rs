@@ -55,6 +55,8 @@ pub struct Services {
     pub limits: crate::session_limits::SessionLimits,
     /// The LLM fallback; `None` answers every unknown program deterministically.
     pub llm: Option<Arc<crate::llm::LlmService>>,
+    /// Live views of the running sessions' recordings (the dashboard's player).
+    pub tty: Arc<crate::recording::TtyHub>,
 }
 
 /// Bytes for the front to send back.
@@ -362,13 +364,15 @@ impl SessionDriver {
         };
         let mut shell = self.make_shell(mode);
         if let (Some(p), true) = (&pty, self.services.record) {
-            self.recorder = Some(Recorder::new(
+            let rec = Recorder::new(
                 p.cols,
                 p.rows,
                 &p.term,
                 self.start_ts.unix_timestamp(),
                 self.services.max_recording_bytes,
-            ));
+            );
+            self.services.tty.register(self.ctx.session, &rec);
+            self.recorder = Some(rec);
         }
         let step = shell.start(now());
         self.shell = Some(shell);

@@ -47,6 +47,7 @@ impl SessionDriver {
             }
         }
         if let Some(rec) = self.recorder.take() {
+            self.services.tty.unregister(self.ctx.session);
             let duration_ms = rec.duration_ms();
             let size = rec.len() as u64;
             let chunks = rec.into_chunks();

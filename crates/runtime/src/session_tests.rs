@@ -55,6 +55,7 @@ pub(crate) fn driver_limited(
         access: crate::policy::Access::new(Default::default()),
         limits,
         llm: None,
+        tty: Default::default(),
     });
     let peer = "203.0.113.9:40000".parse().unwrap();
     let local = "10.0.3.17:22".parse().unwrap();

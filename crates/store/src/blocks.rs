@@ -127,10 +127,16 @@ const PURGE_EVENTS: &str = "DELETE FROM events WHERE id IN \
     (SELECT id FROM events WHERE ts_us < $1 LIMIT $2)";
 const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE session IN \
     (SELECT session FROM sessions WHERE started_us < $1 AND ended_us IS NOT NULL LIMIT $2)";
+/// Tags whose session is gone (only stored sessions can be tagged).
+const PURGE_TAGS: &str =
+    "DELETE FROM session_tags WHERE session NOT IN (SELECT session FROM sessions)";
+/// Tallies of the hours before the cutoff's hour.
+const PURGE_TALLIES: &str = "DELETE FROM tallies WHERE hour < $1";
 
 impl Store {
     /// The retention job: deletes events older than `cutoff`, and the summaries of sessions
-    /// that started before it and have ended, in chunks. Returns (events, sessions) deleted.
+    /// that started before it and have ended, in chunks, then those sessions' tags and the
+    /// tallies of the hours wholly before `cutoff`. Returns (events, sessions) deleted.
     pub async fn purge_before(&self, cutoff: OffsetDateTime) -> Result<(u64, u64), StoreError> {
         let mut totals = (0u64, 0u64);
         for (sql, total) in [
@@ -150,6 +156,15 @@ impl Store {
                 }
             }
         }
+        sqlx::query(PURGE_TAGS)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("purge_before"))?;
+        sqlx::query(PURGE_TALLIES)
+            .bind(micros(cutoff).div_euclid(crate::write::tally::HOUR_US))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("purge_before"))?;
         Ok(totals)
     }
 }

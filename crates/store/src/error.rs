@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use miragepot_event::EventId;
+use miragepot_event::{EventId, SessionId};
 
 use crate::Backend;
 
@@ -71,6 +71,48 @@ pub enum StoreError {
         /// The serialiser's error.
         #[source]
         source: serde_json::Error,
+    },
+    /// A text is not an address or a CIDR range (`203.0.113.9`, `10.0.0.0/8`,
+    /// `2001:db8::/32`).
+    #[error("invalid IP range {input:?}: {reason}")]
+    InvalidIpRange {
+        /// The text given (cut to 64 characters).
+        input: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A name is not one of [`crate::TopKind`]'s.
+    #[error("unknown top-N kind {name:?}")]
+    UnknownTopKind {
+        /// The name given (cut to 64 characters).
+        name: String,
+    },
+    /// A tag was refused: empty, too long, not printable, or one tag too many.
+    #[error("invalid tag: {reason}")]
+    InvalidTag {
+        /// Why.
+        reason: &'static str,
+    },
+    /// The session named does not exist in the store.
+    #[error("no session {session} in the store")]
+    UnknownSession {
+        /// The session id.
+        session: SessionId,
+    },
+    /// A dashboard user was refused: a bad username or password hash.
+    #[error("invalid user: {reason}")]
+    InvalidUser {
+        /// Why.
+        reason: &'static str,
+    },
+    /// An argument of a query is out of range (a histogram bucket of zero, a filter naming
+    /// too many sessions, ...).
+    #[error("invalid argument to {op}: {reason}")]
+    InvalidArgument {
+        /// The operation (`sessions_histogram`, `list_sessions`, ...).
+        op: &'static str,
+        /// What is wrong.
+        reason: String,
     },
 }
 

@@ -11,21 +11,37 @@
 //! # Layout
 //! - [`Store`], [`Backend`] (this file): opening, connection setup, migrations.
 //! - `migrations/{sqlite,postgres}/NNNN_*.sql`: the schema, embedded and applied on open by
-//!   the `migrate` module.
-//! - `write`: [`Store::insert_batch`] and the derivation of `sessions` rows from events.
-//! - `read`: the queries ([`Store::session_events`], [`Store::sessions`], ...) and
-//!   [`SessionRow`].
+//!   the `migrate` module; `backfill` then runs the one-time jobs a migration queued in
+//!   `store_jobs` (0004: the dashboard columns and tallies of existing events).
+//! - `write`: [`Store::insert_batch`] and the derivation of `sessions` rows from events;
+//!   `write::derive` the dashboard columns (techniques, stage, risk, downloads, tokens,
+//!   campaign key), `write::tally` the hourly `tallies` behind the top-N panels.
+//! - `read`: the queries ([`Store::session_events`], [`Store::sessions`],
+//!   [`Store::events_after`], ...) and [`SessionRow`].
+//! - `dashboard`: the analyst dashboard's queries: [`Store::list_sessions`] with a
+//!   [`SessionFilter`] (`dashboard::filter`), [`Overview`], the histogram, and in
+//!   `dashboard::analytics` [`Store::top`] ([`TopKind`]), [`Campaign`]s and the [`Funnel`].
+//! - `iprange`: [`IpRange`], a CIDR block as a range of `sessions.ip_key` strings.
+//! - `stage`: ATT&CK stages in kill-chain order ([`STAGES`]).
+//! - `tags`: analysts' tags on sessions ([`Store::add_tag`], ...).
+//! - `users`: the dashboard's analysts ([`Store::put_user`], ...).
 //! - `writer`: [`run_writer`], the batching task fed by an mpsc channel, and [`WriterStats`].
-//! - `blocks`: the blocklist table ([`BlockRow`], [`Store::put_block`], ...).
+//! - `blocks`: the blocklist table ([`BlockRow`], [`Store::put_block`], ...) and retention.
 //! - `llm_cache`: the LLM response cache table ([`CacheRow`], [`Store::put_llm_answer`], ...).
 //! - `error`: [`StoreError`].
 #![deny(missing_docs)]
 
+mod backfill;
 mod blocks;
+mod dashboard;
 mod error;
+mod iprange;
 mod llm_cache;
 mod migrate;
 mod read;
+mod stage;
+mod tags;
+mod users;
 mod write;
 mod writer;
 
@@ -41,9 +57,16 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use blocks::BlockRow;
+pub use dashboard::analytics::{Campaign, Funnel, MAX_TOP, TopKind, TopRow};
+pub use dashboard::filter::{MAX_IDS, SessionFilter};
+pub use dashboard::{MAX_PAGE, Overview};
 pub use error::StoreError;
+pub use iprange::IpRange;
 pub use llm_cache::CacheRow;
 pub use read::SessionRow;
+pub use stage::STAGES;
+pub use tags::{MAX_TAG_CHARS, MAX_TAGS_PER_SESSION};
+pub use users::{MAX_HASH_BYTES, MAX_USERNAME_CHARS};
 pub use writer::{WriterStats, run_writer};
 
 /// Connections kept by the pool for a file-backed SQLite database.

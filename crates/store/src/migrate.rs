@@ -6,6 +6,10 @@
 //! PostgreSQL, holds an advisory lock while migrating, so sensors starting together are
 //! safe. To change the schema, add `NNNN_name.sql` to BOTH folders and to both lists below;
 //! never edit an applied file (its checksum would no longer match).
+//!
+//! What plain SQL cannot derive (a 0004 column needs the address parsed, or the events
+//! decoded) is queued by a migration as a row of `store_jobs` and done in Rust right after
+//! migrating, by the `backfill` module.
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -29,6 +33,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "llm_cache",
         include_str!("../migrations/sqlite/0003_llm_cache.sql"),
     ),
+    (
+        4,
+        "dashboard",
+        include_str!("../migrations/sqlite/0004_dashboard.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -47,6 +56,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "llm_cache",
         include_str!("../migrations/postgres/0003_llm_cache.sql"),
+    ),
+    (
+        4,
+        "dashboard",
+        include_str!("../migrations/postgres/0004_dashboard.sql"),
     ),
 ];
 
@@ -71,13 +85,15 @@ fn migrator(backend: Backend) -> Migrator {
     )
 }
 
-/// Applies the migrations `store` lacks; a no-op on an up-to-date database.
+/// Applies the migrations `store` lacks, then the one-time jobs they queued (the
+/// `backfill` module); a no-op on an up-to-date database.
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let backend = store.backend;
     migrator(backend)
         .run(&store.pool)
         .await
-        .map_err(|source| StoreError::Migrate { backend, source })
+        .map_err(|source| StoreError::Migrate { backend, source })?;
+    crate::backfill::run(store).await
 }
 
 #[cfg(test)]

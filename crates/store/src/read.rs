@@ -1,4 +1,5 @@
-//! Reading the store: events back as [`Event`] values, and [`SessionRow`] summaries.
+//! Reading the store: events back as [`Event`] values, and [`SessionRow`] summaries (the
+//! dashboard's filtered listing is in the `dashboard` module).
 //!
 //! Events are decoded from `events.data` with serde. A row that fails to decode (malformed
 //! JSON, a NULL or mistyped column, an unparsable address or time) is skipped: logged with
@@ -13,6 +14,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+use crate::write::clean;
+use crate::write::derive::parse_techniques;
 use crate::{Store, StoreError};
 
 const SESSION_EVENTS: &str =
@@ -23,10 +26,28 @@ const EVENTS_BY_TYPE: &str =
 
 const COUNT_EVENTS: &str = "SELECT COUNT(*) FROM events";
 
-const SESSIONS: &str = "SELECT session, sensor, src_ip, src_port, protocol, started_at, \
-    ended_at, end_reason, username, password, login_success, client_version, hassh, \
-    commands, auth_attempts FROM sessions \
-    ORDER BY started_us DESC, session DESC LIMIT $1 OFFSET $2";
+const LATEST_OF_IP: &str = "SELECT id, data FROM events WHERE src_ip = $1 AND type = $2 \
+    ORDER BY ts_us DESC, id DESC LIMIT 1";
+
+const EVENTS_AFTER: &str = "SELECT id, data FROM events WHERE session = $1 AND ts_us > $2 \
+    ORDER BY ts_us ASC, id ASC";
+
+/// The columns [`session_row`] decodes, for every `SELECT ... FROM sessions` (a macro, for
+/// `concat!`).
+macro_rules! session_columns {
+    () => {
+        "session, sensor, src_ip, src_port, protocol, started_at, ended_at, end_reason, \
+         username, password, login_success, client_version, hassh, commands, auth_attempts, \
+         risk_score, risk_band, stage, techniques, downloads, tokens, command_hash"
+    };
+}
+pub(crate) use session_columns;
+
+const SESSIONS: &str = concat!(
+    "SELECT ",
+    session_columns!(),
+    " FROM sessions ORDER BY started_us DESC, session DESC LIMIT $1 OFFSET $2"
+);
 
 /// The summary of one session, as kept in the `sessions` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +82,20 @@ pub struct SessionRow {
     pub commands: i64,
     /// Number of `auth_attempt` events.
     pub auth_attempts: i64,
+    /// Risk, 0–100, from the session's `session_summary` (none until it is stored).
+    pub risk_score: Option<i64>,
+    /// Its band (`low`, `medium`, `high`, `critical`).
+    pub risk_band: Option<String>,
+    /// The furthest ATT&CK stage reached (`discovery`, `persistence`, ...).
+    pub stage: Option<String>,
+    /// ATT&CK technique ids seen (`T1105`, `T1059.004`), sorted.
+    pub techniques: Vec<String>,
+    /// Number of `download` events.
+    pub downloads: i64,
+    /// Number of `honeytoken_touched` events.
+    pub tokens: i64,
+    /// The campaign key (SHA-256 of the normalised command lines), when commands ran.
+    pub command_hash: Option<String>,
 }
 
 impl Store {
@@ -109,19 +144,57 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(StoreError::query(OP))?;
-        Ok(rows
-            .iter()
+        Ok(self.decode_sessions(OP, &rows))
+    }
+
+    /// The newest event of type `type_name` from address `ip` (any session), if any: for
+    /// the dashboard's per-address panel (`ip_profile`).
+    pub async fn latest_event_of_ip(
+        &self,
+        ip: IpAddr,
+        type_name: &str,
+    ) -> Result<Option<Event>, StoreError> {
+        const OP: &str = "latest_event_of_ip";
+        let rows = sqlx::query(LATEST_OF_IP)
+            .bind(ip.to_string())
+            .bind(clean(type_name))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query(OP))?;
+        Ok(self.decode_events(OP, &rows).into_iter().next())
+    }
+
+    /// The events of one session stamped strictly after `after_us` (unix microseconds), in
+    /// (timestamp, id) order: what a live view polls for.
+    pub async fn events_after(
+        &self,
+        session: SessionId,
+        after_us: i64,
+    ) -> Result<Vec<Event>, StoreError> {
+        const OP: &str = "events_after";
+        let rows = sqlx::query(EVENTS_AFTER)
+            .bind(session.to_string())
+            .bind(after_us)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query(OP))?;
+        Ok(self.decode_events(OP, &rows))
+    }
+
+    /// Decodes `sessions` rows, skipping (and counting) the ones that do not decode.
+    pub(crate) fn decode_sessions(&self, op: &'static str, rows: &[AnyRow]) -> Vec<SessionRow> {
+        rows.iter()
             .filter_map(|row| match session_row(row) {
                 Ok(s) => Some(s),
                 Err(e) => {
-                    self.skip_row(OP, &key(row, "session"), &e);
+                    self.skip_row(op, &key(row, "session"), &e);
                     None
                 }
             })
-            .collect())
+            .collect()
     }
 
-    fn decode_events(&self, op: &'static str, rows: &[AnyRow]) -> Vec<Event> {
+    pub(crate) fn decode_events(&self, op: &'static str, rows: &[AnyRow]) -> Vec<Event> {
         rows.iter()
             .filter_map(|row| {
                 let decoded = get::<String>(row, "data").and_then(|data| {
@@ -178,5 +251,14 @@ fn session_row(row: &AnyRow) -> Result<SessionRow, String> {
         hassh: get(row, "hassh")?,
         commands: get(row, "commands")?,
         auth_attempts: get(row, "auth_attempts")?,
+        risk_score: get(row, "risk_score")?,
+        risk_band: get(row, "risk_band")?,
+        stage: get(row, "stage")?,
+        techniques: parse_techniques(&get::<String>(row, "techniques")?)
+            .map(str::to_owned)
+            .collect(),
+        downloads: get(row, "downloads")?,
+        tokens: get(row, "tokens")?,
+        command_hash: get(row, "command_hash")?,
     })
 }

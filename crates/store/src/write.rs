@@ -1,10 +1,18 @@
-//! Writing events: [`Store::insert_batch`] and the derivation of `sessions` rows.
+//! Writing events: [`Store::insert_batch`] and the derivation of `sessions` rows and
+//! `tallies`.
 //!
 //! A batch is one transaction. Events are inserted by multi-row statements with
 //! `ON CONFLICT (id) DO NOTHING RETURNING id`; only events that were actually inserted are
-//! folded into per-session deltas, so a retried or duplicated batch changes nothing. The deltas are then merged into `sessions` with one
-//! upsert per session, which creates the row if the session's first stored event is not its
+//! folded into per-session deltas and hourly tallies, so a retried or duplicated batch
+//! changes nothing. The deltas are then merged into `sessions` by multi-row upserts (one
+//! row per session), which create the row if the session's first stored event is not its
 //! `session_start` (the upsert fixes `protocol` and `started_at` when the start arrives).
+//!
+//! Submodules: `derive` (the dashboard columns: techniques, stage, risk, ...) and `tally`
+//! (the `tallies` table). Both are also run by the one-time `backfill` job.
+
+pub(crate) mod derive;
+pub(crate) mod tally;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -13,56 +21,93 @@ use sqlx::Row;
 use miragepot_event::{EndReason, Event, EventKind, Protocol, SessionId};
 use time::format_description::well_known::Rfc3339;
 
+use crate::iprange::ip_key;
 use crate::{Backend, Store, StoreError};
+use derive::{DashCols, DashDelta};
+use tally::Tallies;
 
 /// Rows per multi-row `INSERT` (10 parameters each: well under SQLite's 32,766 and
 /// PostgreSQL's 65,535 bind limits). One statement per chunk instead of one per event keeps
 /// the round trips to SQLite's worker thread, and their thread wake-ups, per batch.
 const INSERT_CHUNK: usize = 200;
 const EVENT_COLUMNS: usize = 10;
+/// Sessions per multi-row upsert (25 parameters each).
+const SESSION_CHUNK: usize = 40;
+const SESSION_COLUMNS: usize = 25;
 
-/// `INSERT INTO events ... VALUES ($1..$10), ($11..$20), ... ON CONFLICT DO NOTHING
-/// RETURNING id` for `rows` rows: the ids returned are the events actually inserted.
-///
-/// SQLite gets anonymous `?` placeholders here: sqlx maps each `$N` through
-/// `sqlite3_bind_parameter_name`, a linear scan, which made a 2,000-parameter statement
-/// quadratic (10 % of the server's CPU under a login flood). Both forms bind by position.
-fn insert_events_sql(rows: usize, backend: Backend) -> String {
-    let mut sql = String::from(
-        "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, caused_by, data) VALUES ",
-    );
+/// `n` placeholders separated by commas: `$1, $2, ...` (PostgreSQL) or `?, ?, ...`
+/// (SQLite), for a statement whose only parameters these are.
+pub(crate) fn placeholders(n: usize, backend: Backend) -> String {
+    values_list(1, n, backend)
+}
+
+/// `(..), (..), ...`: `rows` rows of `cols` placeholders, for a statement whose only
+/// parameters these are.
+pub(crate) fn values_rows(rows: usize, cols: usize, backend: Backend) -> String {
+    let mut sql = String::with_capacity(rows.saturating_mul(cols).saturating_mul(5));
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 0..EVENT_COLUMNS {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&(r * EVENT_COLUMNS + c + 1).to_string());
-                }
-            }
-        }
+        sql.push_str(&values_list(
+            r.saturating_mul(cols).saturating_add(1),
+            cols,
+            backend,
+        ));
         sql.push(')');
     }
-    sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
     sql
 }
 
-/// Merges a [`SessionDelta`] into `sessions`. In `DO UPDATE SET`, `sessions.*` is the stored
-/// row and `excluded.*` the delta. `protocol` is non-NULL exactly when the delta (or the row)
+/// `cols` placeholders numbered from `first`.
+///
+/// SQLite gets anonymous `?` placeholders: sqlx maps each `$N` through
+/// `sqlite3_bind_parameter_name`, a linear scan, which made a 2,000-parameter statement
+/// quadratic (10 % of the server's CPU under a login flood). Both forms bind by position.
+fn values_list(first: usize, cols: usize, backend: Backend) -> String {
+    let mut sql = String::new();
+    for c in 0..cols {
+        if c > 0 {
+            sql.push_str(", ");
+        }
+        match backend {
+            Backend::Sqlite => sql.push('?'),
+            Backend::Postgres => {
+                sql.push('$');
+                sql.push_str(&first.saturating_add(c).to_string());
+            }
+        }
+    }
+    sql
+}
+
+/// `INSERT INTO events ... VALUES (..), (..) ON CONFLICT DO NOTHING RETURNING id` for
+/// `rows` rows: the ids returned are the events actually inserted.
+fn insert_events_sql(rows: usize, backend: Backend) -> String {
+    format!(
+        "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, \
+         caused_by, data) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+        values_rows(rows, EVENT_COLUMNS, backend)
+    )
+}
+
+/// Merges [`SessionDelta`]s into `sessions`, `rows` per statement. In `DO UPDATE SET`,
+/// `sessions.*` is the stored row and `excluded.*` the delta. `protocol` is non-NULL exactly when the delta (or the row)
 /// holds the `session_start`, whose timestamp then wins; before that, `started_*` is the
 /// earliest event seen.
-const UPSERT_SESSION: &str = "INSERT INTO sessions \
+///
+/// The dashboard columns: `techniques` is the merged set (`''` keeps the row's), `stage` the
+/// merged furthest stage (`NULL` keeps it), the summary fields the latest summary's,
+/// `downloads` and `tokens` are added, and `ip_key` only fills a row that lacks it.
+fn upsert_sessions_sql(rows: usize, backend: Backend) -> String {
+    format!(
+        "INSERT INTO sessions \
     (session, sensor, src_ip, src_port, protocol, started_at, started_us, ended_at, ended_us, \
      end_reason, username, password, login_success, client_version, hassh, commands, \
-     auth_attempts) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+     auth_attempts, risk_score, risk_band, stage, techniques, downloads, tokens, \
+     command_hash, ip_key) \
+    VALUES {} \
     ON CONFLICT (session) DO UPDATE SET \
     protocol = COALESCE(excluded.protocol, sessions.protocol), \
     started_at = CASE WHEN excluded.protocol IS NOT NULL THEN excluded.started_at \
@@ -84,7 +129,19 @@ const UPSERT_SESSION: &str = "INSERT INTO sessions \
     client_version = COALESCE(sessions.client_version, excluded.client_version), \
     hassh = COALESCE(sessions.hassh, excluded.hassh), \
     commands = sessions.commands + excluded.commands, \
-    auth_attempts = sessions.auth_attempts + excluded.auth_attempts";
+    auth_attempts = sessions.auth_attempts + excluded.auth_attempts, \
+    risk_score = COALESCE(excluded.risk_score, sessions.risk_score), \
+    risk_band = COALESCE(excluded.risk_band, sessions.risk_band), \
+    stage = COALESCE(excluded.stage, sessions.stage), \
+    techniques = CASE WHEN excluded.techniques = '' THEN sessions.techniques \
+        ELSE excluded.techniques END, \
+    downloads = sessions.downloads + excluded.downloads, \
+    tokens = sessions.tokens + excluded.tokens, \
+    command_hash = COALESCE(excluded.command_hash, sessions.command_hash), \
+    ip_key = COALESCE(sessions.ip_key, excluded.ip_key)",
+        values_rows(rows, SESSION_COLUMNS, backend)
+    )
+}
 
 impl Store {
     /// Inserts a batch of events in ONE transaction and updates their sessions' rows.
@@ -110,6 +167,7 @@ impl Store {
         let mut tx = self.pool.begin().await.map_err(StoreError::query(OP))?;
         let mut deltas: BTreeMap<SessionId, SessionDelta> = BTreeMap::new();
         let mut folded: HashSet<String> = HashSet::new();
+        let mut tallies = Tallies::default();
         for chunk in encoded.chunks(INSERT_CHUNK) {
             let sql = insert_events_sql(chunk.len(), self.backend());
             // Built from numbers only: no input reaches the SQL text.
@@ -135,12 +193,15 @@ impl Store {
                 .iter()
                 .filter_map(|r| r.try_get::<String, _>(0).ok())
                 .collect();
-            for ((ev, _), ts) in chunk.iter().zip(stamps) {
+            for ((ev, data), ts) in chunk.iter().zip(stamps) {
                 let id = ev.id.to_string();
                 // A duplicate id inside the batch is inserted (and counted) once. A refused
                 // connection never became a session: it gets no `sessions` row.
-                let refused = matches!(ev.kind, EventKind::ConnectionRefused(_));
-                if inserted.contains(&id) && folded.insert(id) && !refused {
+                if !(inserted.contains(&id) && folded.insert(id)) {
+                    continue;
+                }
+                tallies.add(ev, ts.us, data);
+                if !matches!(ev.kind, EventKind::ConnectionRefused(_)) {
                     deltas
                         .entry(ev.session)
                         .or_insert_with(|| SessionDelta::new(ev, ts.clone()))
@@ -148,41 +209,71 @@ impl Store {
                 }
             }
         }
-        for (session, delta) in deltas {
-            let (started, protocol) = match delta.start {
-                Some((stamp, protocol)) => (stamp, Some(protocol)),
-                None => (delta.first, None),
-            };
-            let (ended_at, ended_us, end_reason) = match delta.end {
-                Some((stamp, reason)) => (Some(stamp.text), Some(stamp.us), Some(reason)),
-                None => (None, None, None),
-            };
-            let (username, password) = match delta.login {
-                Some((_, username, password)) => (Some(username), password),
-                None => (None, None),
-            };
-            sqlx::query(UPSERT_SESSION)
-                .bind(session.to_string())
-                .bind(delta.sensor)
-                .bind(delta.src_ip)
-                .bind(delta.src_port)
-                .bind(protocol)
-                .bind(started.text)
-                .bind(started.us)
-                .bind(ended_at)
-                .bind(ended_us)
-                .bind(end_reason)
-                .bind(username)
-                .bind(password)
-                .bind(i32::from(delta.login_success))
-                .bind(delta.client_version)
-                .bind(delta.hassh)
-                .bind(delta.commands)
-                .bind(delta.auth_attempts)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::query(OP))?;
+        let mut rows = Vec::with_capacity(deltas.len());
+        let mut dash = Vec::new();
+        for (session, mut delta) in deltas {
+            let d = std::mem::take(&mut delta.dash);
+            if !d.is_empty() {
+                dash.push((rows.len(), session.to_string(), d));
+            }
+            rows.push((session, delta, DashCols::default()));
         }
+        for (i, cols) in derive::resolve(&mut tx, self.backend(), dash).await? {
+            if let Some(row) = rows.get_mut(i) {
+                row.2 = cols;
+            }
+        }
+        for chunk in rows.chunks(SESSION_CHUNK) {
+            let sql = upsert_sessions_sql(chunk.len(), self.backend());
+            // Built from numbers only: no input reaches the SQL text.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (session, delta, dash) in chunk {
+                let (started, protocol) = match &delta.start {
+                    Some((stamp, protocol)) => (stamp, Some(protocol.clone())),
+                    None => (&delta.first, None),
+                };
+                let (ended_at, ended_us, end_reason) = match &delta.end {
+                    Some((stamp, reason)) => (
+                        Some(stamp.text.clone()),
+                        Some(stamp.us),
+                        Some(reason.clone()),
+                    ),
+                    None => (None, None, None),
+                };
+                let (username, password) = match &delta.login {
+                    Some((_, username, password)) => (Some(username.clone()), password.clone()),
+                    None => (None, None),
+                };
+                q = q
+                    .bind(session.to_string())
+                    .bind(delta.sensor.clone())
+                    .bind(delta.src_ip.to_string())
+                    .bind(delta.src_port)
+                    .bind(protocol)
+                    .bind(started.text.clone())
+                    .bind(started.us)
+                    .bind(ended_at)
+                    .bind(ended_us)
+                    .bind(end_reason)
+                    .bind(username)
+                    .bind(password)
+                    .bind(i32::from(delta.login_success))
+                    .bind(delta.client_version.clone())
+                    .bind(delta.hassh.clone())
+                    .bind(delta.commands)
+                    .bind(delta.auth_attempts)
+                    .bind(dash.risk_score)
+                    .bind(dash.risk_band.clone())
+                    .bind(dash.stage.clone())
+                    .bind(dash.techniques.clone())
+                    .bind(dash.downloads)
+                    .bind(dash.tokens)
+                    .bind(dash.command_hash.clone())
+                    .bind(ip_key(delta.src_ip));
+            }
+            q.execute(&mut *tx).await.map_err(StoreError::query(OP))?;
+        }
+        tallies.write(&mut tx, self.backend()).await?;
         tx.commit().await.map_err(StoreError::query(OP))
     }
 }
@@ -214,7 +305,7 @@ pub(crate) fn micros(t: time::OffsetDateTime) -> i64 {
 #[derive(Debug)]
 struct SessionDelta {
     sensor: String,
-    src_ip: String,
+    src_ip: std::net::IpAddr,
     src_port: i32,
     /// The earliest event.
     first: Stamp,
@@ -229,13 +320,15 @@ struct SessionDelta {
     hassh: Option<String>,
     commands: i64,
     auth_attempts: i64,
+    /// The dashboard columns' share.
+    dash: DashDelta,
 }
 
 impl SessionDelta {
     fn new(ev: &Event, first: Stamp) -> SessionDelta {
         SessionDelta {
             sensor: clean(&ev.sensor),
-            src_ip: ev.src_ip.to_string(),
+            src_ip: ev.src_ip,
             src_port: i32::from(ev.src_port),
             first,
             start: None,
@@ -246,10 +339,12 @@ impl SessionDelta {
             hassh: None,
             commands: 0,
             auth_attempts: 0,
+            dash: DashDelta::default(),
         }
     }
 
     fn fold(&mut self, ev: &Event, ts: Stamp) {
+        self.dash.fold(ev, ts.us);
         match &ev.kind {
             EventKind::SessionStart { protocol, .. }
                 if self.start.as_ref().is_none_or(|(s, _)| ts.us < s.us) =>
@@ -293,7 +388,7 @@ impl SessionDelta {
 /// Text for a summary column: PostgreSQL `TEXT` cannot hold NUL, which attackers can send
 /// (usernames, passwords, version strings), so NUL becomes U+FFFD. `events.data` keeps the
 /// exact value (JSON escapes NUL as `\u0000`).
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.replace('\0', "\u{FFFD}")
 }
 

@@ -161,7 +161,7 @@ mod cases {
             .fetch_one(again.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 3, "init, blocks, llm_cache");
+        assert_eq!(applied, 4, "init, blocks, llm_cache, dashboard");
         again.close().await;
         third.close().await;
     }

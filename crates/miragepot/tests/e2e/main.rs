@@ -18,6 +18,7 @@ mod detect;
 mod llm;
 mod policy;
 mod util;
+mod web;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -22,6 +22,10 @@ fn shared_hostkeys() -> &'static Path {
 pub struct Server {
     pub child: Option<Child>,
     pub addr: SocketAddr,
+    /// The dashboard's base URL (`http://127.0.0.1:PORT`) when it is enabled.
+    pub web: Option<String>,
+    /// The first analyst's password, printed once at the first start.
+    pub admin_password: Option<String>,
     pub data: tempfile::TempDir,
     pub stderr: Option<std::thread::JoinHandle<String>>,
 }
@@ -39,10 +43,12 @@ impl Server {
             let e = e.unwrap();
             std::fs::copy(e.path(), keys.join(e.file_name())).unwrap();
         }
-        let (child, addr, stderr) = spawn(data.path(), extra_env);
+        let (child, started, stderr) = spawn(data.path(), extra_env);
         Server {
             child: Some(child),
-            addr,
+            addr: started.addr,
+            web: started.web,
+            admin_password: started.admin_password,
             data,
             stderr: Some(stderr),
         }
@@ -57,9 +63,10 @@ impl Server {
         } else {
             String::new()
         };
-        let (child, addr, err) = spawn(self.data.path(), extra_env);
+        let (child, started, err) = spawn(self.data.path(), extra_env);
         self.child = Some(child);
-        self.addr = addr;
+        self.addr = started.addr;
+        self.web = started.web;
         self.stderr = Some(err);
         stderr
     }
@@ -143,13 +150,27 @@ impl Drop for Server {
     }
 }
 
-/// Starts `miragepot serve` on `data` with `extra_env`; waits for its listening line.
+/// What `serve` printed at start.
+struct Started {
+    addr: SocketAddr,
+    web: Option<String>,
+    admin_password: Option<String>,
+}
+
+/// Starts `miragepot serve` on `data` with `extra_env`; waits for its listening lines. The
+/// dashboard is off unless `extra_env` turns it on (`MIRAGEPOT_WEB_ENABLED=true`), and then
+/// listens on an ephemeral port.
 fn spawn(
     data: &Path,
     extra_env: &[(&str, &str)],
-) -> (Child, SocketAddr, std::thread::JoinHandle<String>) {
+) -> (Child, Started, std::thread::JoinHandle<String>) {
+    let web_on = extra_env
+        .iter()
+        .any(|(k, v)| *k == "MIRAGEPOT_WEB_ENABLED" && *v == "true");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_miragepot"));
     cmd.arg("serve")
+        .env("MIRAGEPOT_WEB_ENABLED", "false")
+        .env("MIRAGEPOT_WEB_LISTEN", "127.0.0.1:0")
         .env("MIRAGEPOT_SSH_LISTEN", "127.0.0.1:0")
         .env("MIRAGEPOT_SENSOR_DATA_DIR", data)
         .env("MIRAGEPOT_SENSOR_NAME", "e2e")
@@ -170,20 +191,35 @@ fn spawn(
         let _ = err.read_to_string(&mut s);
         s
     });
-    let Some(Ok(line)) = lines.next() else {
-        let _ = child.kill();
-        panic!(
-            "server printed nothing: {}",
-            stderr.join().unwrap_or_default()
-        );
+    let mut started = Started {
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        web: None,
+        admin_password: None,
     };
-    let addr = line
-        .strip_prefix("miragepot: SSH listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .parse()
-        .unwrap();
+    let mut ssh = false;
+    while !ssh || (web_on && started.web.is_none()) {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!(
+                "server stopped printing: {}",
+                stderr.join().unwrap_or_default()
+            );
+        };
+        if let Some(a) = line.strip_prefix("miragepot: SSH listening on ") {
+            started.addr = a.parse().unwrap();
+            ssh = true;
+        } else if let Some(u) = line.strip_prefix("miragepot: dashboard on ") {
+            started.web = Some(u.to_string());
+        } else if let Some(rest) =
+            line.strip_prefix("miragepot: dashboard analyst created: user admin password ")
+        {
+            started.admin_password = rest.split_whitespace().next().map(str::to_string);
+        } else {
+            panic!("unexpected line: {line}");
+        }
+    }
     std::thread::spawn(move || for _ in lines {});
-    (child, addr, stderr)
+    (child, started, stderr)
 }
 
 fn askpass(dir: &Path, password: &str) -> PathBuf {

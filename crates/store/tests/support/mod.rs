@@ -201,4 +201,5 @@ pub fn cmd(line: &str) -> EventKind {
 }
 
 /// One sample of every kind, in `EventKind::TYPE_NAMES` order.
+#[allow(unused_imports)]
 pub use miragepot_event::samples::every_kind;

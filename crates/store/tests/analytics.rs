@@ -1,0 +1,800 @@
+//! The dashboard's analytics on real databases (SQLite, and PostgreSQL when
+//! `MIRAGEPOT_TEST_POSTGRES_URL` is set): the overview counters, the histogram, top-N from
+//! `tallies`, campaigns, the funnel, the per-address and live-view reads, retention of the
+//! new tables, and the one-time backfill (module `upgrade`: a database left at migration 3
+//! by an older build gets its dashboard columns and tallies on open).
+
+// Test code: clippy.toml allows these in `#[test]` fns, and the helpers here are test code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(dead_code, unused_imports)]
+#[macro_use]
+mod support;
+#[allow(dead_code)]
+mod dash_support;
+
+use support::TestDb;
+
+both_backends!(
+    overview_counts_the_window,
+    histogram_buckets_sessions,
+    top_ranks_tallied_values,
+    campaigns_group_command_hashes_across_addresses,
+    funnel_counts_each_step,
+    latest_event_of_ip_and_events_after,
+    retention_purges_tags_and_tallies,
+    backfill_rebuilds_what_it_derives,
+);
+
+mod cases {
+    use miragepot_event::{AuthMethod, EndReason, Event, EventKind};
+    use miragepot_store::{BlockRow, SessionFilter, Store, StoreError, TopKind, TopRow};
+
+    use crate::dash_support::*;
+    use crate::support::{Sess, TestDb, at, auth, cmd, end, every_kind, start};
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn row(value: &str, value2: &str, count: u64) -> TopRow {
+        TopRow {
+            value: value.into(),
+            value2: value2.into(),
+            count,
+        }
+    }
+
+    pub async fn overview_counts_the_window(db: &TestDb) {
+        let old = sess_from(0, "198.51.100.1");
+        let w1 = sess_from(1000, "203.0.113.1");
+        let w2 = sess_from(2000, "203.0.113.1");
+        let w3 = sess_from(3000, "203.0.113.2");
+        let refused = EventKind::ConnectionRefused(miragepot_event::ConnectionRefused {
+            reason: miragepot_event::RefuseReason::Blocked,
+            rule: "block:strikes".into(),
+            suppressed: 0,
+        });
+        let events = vec![
+            old.ev(0, start()),
+            old.ev(1, auth("root", "x", true)),
+            old.ev(2, cmd("id")),
+            old.ev(3, download("http://x/y")),
+            old.ev(4, token()),
+            old.ev(5, blocked("198.51.100.1")),
+            w1.ev(1000, start()),
+            w1.ev(1001, auth("root", "x", false)),
+            w1.ev(1002, auth("root", "y", true)),
+            w1.ev(1003, cmd("id")),
+            w1.ev(1004, cmd("w")),
+            w1.ev(1005, download("http://x/y")),
+            w1.ev(1006, token()),
+            w1.ev(1010, blocked("203.0.113.1")),
+            w1.ev(1011, blocked("203.0.113.1")),
+            w2.ev(2000, start()),
+            w2.ev(2001, auth("a", "1", false)),
+            w2.ev(2002, auth("a", "2", false)),
+            w2.ev(2003, auth("a", "3", false)),
+            w3.ev(3000, start()),
+            w3.ev(3001, blocked("203.0.113.99")),
+            sess_from(3500, "192.0.2.9").ev(3500, refused),
+        ];
+        db.store.insert_batch(&events).await.unwrap();
+        let block = |ip: &str, ms: i64| BlockRow {
+            ip: ip.parse().unwrap(),
+            source: "operator".into(),
+            reason: "test".into(),
+            created: at(ms),
+            expires: None,
+        };
+        for b in [
+            block("203.0.113.1", 1500),
+            block("192.0.2.50", 1500),
+            block("192.0.2.51", 0),
+        ] {
+            db.store.put_block(&b).await.unwrap();
+        }
+        // A hand-edited ip_blocked row that is not JSON is ignored, not an error.
+        sqlx::query(
+            "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
+             VALUES ('bad', '2024-05-01T12:00:00Z', $1, 's1', $2, '192.0.2.7', 1, 'ip_blocked', '{x')",
+        )
+        .bind(us(3600))
+        .bind(w3.id.to_string())
+        .execute(db.store.pool())
+        .await
+        .unwrap();
+        let o = db.store.overview(us(1000)).await.unwrap();
+        assert_eq!(
+            o,
+            miragepot_store::Overview {
+                sessions: 3,
+                login_attempts: 5,
+                logins: 1,
+                unique_ips: 2,
+                commands: 2,
+                downloads: 1,
+                tokens_touched: 1,
+                blocked_ips: 3,
+            }
+        );
+        let all = db.store.overview(0).await.unwrap();
+        assert_eq!(
+            (all.sessions, all.login_attempts, all.logins, all.unique_ips),
+            (4, 6, 2, 3)
+        );
+        assert_eq!(
+            (
+                all.commands,
+                all.downloads,
+                all.tokens_touched,
+                all.blocked_ips
+            ),
+            (3, 2, 2, 5)
+        );
+        assert_eq!(
+            db.store.overview(us(10_000)).await.unwrap(),
+            Default::default()
+        );
+    }
+
+    pub async fn histogram_buckets_sessions(db: &TestDb) {
+        let events: Vec<Event> = [0, 100, 1500, 1600, 1700, 5000]
+            .into_iter()
+            .map(|ms| Sess::new(at(ms)).ev(ms, start()))
+            .collect();
+        db.store.insert_batch(&events).await.unwrap();
+        let second = 1_000_000;
+        assert_eq!(
+            db.store.sessions_histogram(us(0), second).await.unwrap(),
+            vec![(us(0), 2), (us(1000), 3), (us(5000), 1)]
+        );
+        assert_eq!(
+            db.store.sessions_histogram(us(1000), second).await.unwrap(),
+            vec![(us(1000), 3), (us(5000), 1)]
+        );
+        assert_eq!(
+            db.store
+                .sessions_histogram(us(0), 10 * second)
+                .await
+                .unwrap(),
+            vec![(us(0), 6)]
+        );
+        assert!(
+            db.store
+                .sessions_histogram(us(9000), second)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        for bad in [0, -5] {
+            let err = db.store.sessions_histogram(0, bad).await.unwrap_err();
+            assert!(matches!(err, StoreError::InvalidArgument { .. }), "{err}");
+        }
+    }
+
+    pub async fn top_ranks_tallied_values(db: &TestDb) {
+        let a = sess_from(0, "203.0.113.1");
+        let b = sess_from(10, "203.0.113.2");
+        let late = sess_from(2 * HOUR_MS, "203.0.113.3");
+        let pubkey = EventKind::AuthAttempt {
+            method: AuthMethod::Publickey,
+            username: "git".into(),
+            password: None,
+            key_fingerprint: Some("SHA256:x".into()),
+            success: false,
+            rule: None,
+        };
+        let long = "x".repeat(2000);
+        let mut events = vec![
+            a.ev(0, start()),
+            b.ev(10, start()),
+            a.ev(1, version("SSH-2.0-Go")),
+            b.ev(11, version("SSH-2.0-Go")),
+            a.ev(2, kex("h1")),
+            b.ev(12, kex("h1")),
+            a.ev(3, auth("root", "123456", false)),
+            a.ev(4, auth("root", "123456", false)),
+            b.ev(13, auth("root", "123456", false)),
+            b.ev(14, auth("root", "admin", false)),
+            b.ev(15, auth("admin", "admin", false)),
+            b.ev(16, auth("admin", "admin\0", true)),
+            b.ev(17, pubkey),
+            a.ev(20, cmd("uname -a")),
+            a.ev(21, cmd("  uname -a  ")),
+            b.ev(22, cmd("uname -a")),
+            b.ev(23, cmd("uname -a")),
+            b.ev(24, cmd(&long)),
+            a.ev(25, technique("T1105", "Ingress Tool Transfer")),
+            b.ev(26, technique("T1105", "Ingress Tool Transfer")),
+            a.ev(27, download("http://x/u1")),
+            b.ev(28, download("http://x/u1")),
+            late.ev(2 * HOUR_MS, auth("root", "123456", false)),
+        ];
+        for i in 0..6 {
+            events.push(late.ev(2 * HOUR_MS + 1 + i, auth("late", "pw", false)));
+        }
+        db.store.insert_batch(&events).await.unwrap();
+        let top = |k: TopKind, since: Option<i64>, limit: u32| async move {
+            db.store.top(k, since, limit).await.unwrap()
+        };
+        assert_eq!(
+            top(TopKind::Usernames, None, 10).await,
+            vec![
+                row("late", "", 6),
+                row("root", "", 5),
+                row("admin", "", 2),
+                row("git", "", 1)
+            ]
+        );
+        assert_eq!(top(TopKind::Usernames, None, 2).await.len(), 2);
+        // A window counts whole hours: since T0 + 10 ms still counts T0's hour in full.
+        assert_eq!(top(TopKind::Usernames, Some(us(10)), 10).await.len(), 4);
+        let hour2 = hour_start_us() + 2 * HOUR_MS * 1000;
+        assert_eq!(
+            top(TopKind::Usernames, Some(hour2 + 5), 10).await,
+            vec![row("late", "", 6), row("root", "", 1)]
+        );
+        assert!(
+            top(TopKind::Usernames, Some(hour2 + HOUR_MS * 1000), 10)
+                .await
+                .is_empty()
+        );
+        assert_eq!(
+            top(TopKind::Passwords, None, 10).await,
+            vec![
+                row("pw", "", 6),
+                row("123456", "", 4),
+                row("admin", "", 2),
+                row("admin\u{FFFD}", "", 1)
+            ]
+        );
+        assert_eq!(
+            top(TopKind::Pairs, None, 3).await,
+            vec![
+                row("late", "pw", 6),
+                row("root", "123456", 4),
+                row("admin", "admin", 1)
+            ]
+        );
+        let commands = top(TopKind::Commands, None, 10).await;
+        assert_eq!(commands[0], row("uname -a", "", 4), "lines are trimmed");
+        assert_eq!(commands[1].value, "x".repeat(512), "capped at 512 bytes");
+        assert_eq!(
+            top(TopKind::SrcIps, None, 10).await,
+            vec![row("203.0.113.1", "", 1), row("203.0.113.2", "", 1)]
+        );
+        assert_eq!(top(TopKind::Hassh, None, 10).await, vec![row("h1", "", 2)]);
+        assert_eq!(
+            top(TopKind::ClientVersions, None, 10).await,
+            vec![row("SSH-2.0-Go", "", 2)]
+        );
+        assert_eq!(
+            top(TopKind::DownloadUrls, None, 10).await,
+            vec![row("http://x/u1", "", 2)]
+        );
+        assert!(
+            top(TopKind::DownloadHashes, None, 10).await.is_empty(),
+            "downloads carry no sha256 yet"
+        );
+        assert_eq!(
+            top(TopKind::Techniques, None, 10).await,
+            vec![row("T1105", "Ingress Tool Transfer", 2)]
+        );
+        assert_eq!(
+            top(TopKind::Usernames, None, 100_000).await.len(),
+            4,
+            "a huge limit is capped"
+        );
+    }
+
+    pub async fn campaigns_group_command_hashes_across_addresses(db: &TestDb) {
+        let mut events = Vec::new();
+        let mut by_hash: Vec<(&str, Vec<miragepot_event::SessionId>)> = Vec::new();
+        let plan: [(&str, &[(i64, &str)]); 4] = [
+            (
+                "ha",
+                &[(0, "192.0.2.1"), (100, "192.0.2.2"), (200, "192.0.2.2")],
+            ),
+            ("hb", &[(300, "192.0.2.3"), (400, "192.0.2.3")]),
+            (
+                "hc",
+                &[
+                    (1000, "192.0.2.4"),
+                    (1100, "192.0.2.5"),
+                    (1200, "192.0.2.6"),
+                ],
+            ),
+            ("hd", &[(2000, "192.0.2.7"), (2100, "192.0.2.8")]),
+        ];
+        for (hash, sessions) in plan {
+            let mut ids = Vec::new();
+            for (ms, ip) in sessions {
+                let s = sess_from(*ms, ip);
+                events.push(s.ev(*ms, start()));
+                // hd's sessions ran no command: their hash is no campaign key.
+                let commands = if hash == "hd" { 0 } else { 1 };
+                events.push(s.ev(ms + 1, summary(10, None, commands, Some(hash))));
+                ids.push(s.id);
+            }
+            by_hash.push((hash, ids));
+        }
+        db.store.insert_batch(&events).await.unwrap();
+        let got = db.store.campaigns(None, 10).await.unwrap();
+        assert_eq!(
+            got.iter()
+                .map(|c| (c.command_hash.as_str(), c.sessions, c.ips))
+                .collect::<Vec<_>>(),
+            vec![("hc", 3, 3), ("ha", 3, 2)]
+        );
+        let ha = &got[1];
+        assert_eq!((ha.first_us, ha.last_us), (us(0), us(200)));
+        assert!(by_hash[0].1.contains(&ha.sample));
+        assert!(by_hash[2].1.contains(&got[0].sample));
+        // Since 150 ms, ha has one address left.
+        let recent = db.store.campaigns(Some(us(150)), 10).await.unwrap();
+        assert_eq!(
+            recent
+                .iter()
+                .map(|c| c.command_hash.as_str())
+                .collect::<Vec<_>>(),
+            ["hc"]
+        );
+        assert_eq!(db.store.campaigns(None, 1).await.unwrap().len(), 1);
+        // The campaign's sessions are one filter away.
+        assert!(
+            db.store
+                .campaigns(Some(us(5000)), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    pub async fn funnel_counts_each_step(db: &TestDb) {
+        let s: Vec<Sess> = (0..6).map(|i| Sess::new(at(1000 + i))).collect();
+        let old = Sess::new(at(0));
+        let events = vec![
+            s[0].ev(1000, start()),
+            s[1].ev(1001, start()),
+            s[1].ev(1010, auth("root", "x", false)),
+            s[2].ev(1002, start()),
+            s[2].ev(1010, auth("root", "x", true)),
+            s[2].ev(1011, cmd("wget x")),
+            s[2].ev(1012, download("http://x")),
+            s[2].ev(1013, token()),
+            s[2].ev(1014, stage("persistence")),
+            s[3].ev(1003, start()),
+            s[3].ev(1010, auth("root", "x", true)),
+            s[3].ev(1011, cmd("id")),
+            s[3].ev(1012, stage("discovery")),
+            s[4].ev(1004, start()),
+            s[4].ev(1010, auth("root", "x", true)),
+            s[4].ev(1011, stage("execution")),
+            s[5].ev(1005, start()),
+            old.ev(0, start()),
+            old.ev(1, auth("root", "x", true)),
+            old.ev(2, cmd("id")),
+            old.ev(3, download("http://x")),
+            old.ev(4, token()),
+            old.ev(5, stage("impact")),
+        ];
+        db.store.insert_batch(&events).await.unwrap();
+        let f = db.store.funnel(Some(us(1000))).await.unwrap();
+        assert_eq!(
+            f,
+            miragepot_store::Funnel {
+                connected: 6,
+                tried_login: 4,
+                logged_in: 3,
+                ran_commands: 2,
+                downloaded: 1,
+                touched_token: 1,
+                persisted: 2,
+            }
+        );
+        let all = db.store.funnel(None).await.unwrap();
+        assert_eq!(
+            (
+                all.connected,
+                all.logged_in,
+                all.persisted,
+                all.touched_token
+            ),
+            (7, 4, 3, 2)
+        );
+        assert_eq!(
+            db.store.funnel(Some(us(99_999))).await.unwrap(),
+            Default::default()
+        );
+    }
+
+    pub async fn latest_event_of_ip_and_events_after(db: &TestDb) {
+        let one = sess_from(0, "203.0.113.7");
+        let two = sess_from(100, "203.0.113.7");
+        let other = sess_from(200, "2001:db8::7");
+        let profile = every_kind()
+            .into_iter()
+            .find(|k| matches!(k, EventKind::IpProfile(_)))
+            .unwrap();
+        let events = vec![
+            one.ev(0, start()),
+            one.ev(10, auth("root", "a", false)),
+            one.ev(20, auth("root", "b", false)),
+            one.ev(20, cmd("id")),
+            one.ev(30, end(EndReason::ClientClosed)),
+            two.ev(100, start()),
+            two.ev(110, auth("root", "c", false)),
+            two.ev(120, profile),
+            other.ev(200, start()),
+        ];
+        db.store.insert_batch(&events).await.unwrap();
+        let ip = "203.0.113.7".parse().unwrap();
+        assert_eq!(
+            db.store
+                .latest_event_of_ip(ip, "auth_attempt")
+                .await
+                .unwrap(),
+            Some(events[6].clone())
+        );
+        assert_eq!(
+            db.store.latest_event_of_ip(ip, "ip_profile").await.unwrap(),
+            Some(events[7].clone())
+        );
+        assert_eq!(
+            db.store.latest_event_of_ip(ip, "download").await.unwrap(),
+            None
+        );
+        let v6 = "2001:db8::7".parse().unwrap();
+        assert_eq!(
+            db.store
+                .latest_event_of_ip(v6, "session_start")
+                .await
+                .unwrap(),
+            Some(events[8].clone())
+        );
+        assert_eq!(
+            db.store
+                .latest_event_of_ip(v6, "auth_attempt")
+                .await
+                .unwrap(),
+            None
+        );
+
+        let after = db.store.events_after(one.id, us(10)).await.unwrap();
+        let mut want = vec![events[2].clone(), events[3].clone(), events[4].clone()];
+        want.sort_by_key(|e| (e.ts, e.id));
+        assert_eq!(
+            after, want,
+            "strictly after, in (ts, id) order, this session only"
+        );
+        assert!(
+            db.store
+                .events_after(one.id, us(30))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(db.store.events_after(two.id, 0).await.unwrap().len(), 3);
+    }
+
+    pub async fn retention_purges_tags_and_tallies(db: &TestDb) {
+        let old = Sess::new(at(0));
+        let new = Sess::new(at(2 * HOUR_MS));
+        db.store
+            .insert_batch(&[
+                old.ev(0, start()),
+                old.ev(1, auth("old", "x", false)),
+                old.ev(2, end(EndReason::ClientClosed)),
+                new.ev(2 * HOUR_MS, start()),
+                new.ev(2 * HOUR_MS + 1, auth("new", "x", false)),
+            ])
+            .await
+            .unwrap();
+        db.store.add_tag(old.id, "gone").await.unwrap();
+        db.store.add_tag(new.id, "kept").await.unwrap();
+        let (events, sessions) = db.store.purge_before(at(2 * HOUR_MS)).await.unwrap();
+        assert_eq!((events, sessions), (3, 1));
+        assert_eq!(
+            db.store.all_tags().await.unwrap(),
+            vec![("kept".to_owned(), 1)]
+        );
+        assert_eq!(
+            db.store.top(TopKind::Usernames, None, 10).await.unwrap(),
+            vec![row("new", "", 1)],
+            "the tallies of hours before the cutoff's hour are gone"
+        );
+    }
+
+    /// A few sessions touching every derived column and tally kind.
+    pub fn rich_events() -> Vec<Event> {
+        let a = sess_from(0, "203.0.113.9");
+        let b = sess_from(HOUR_MS, "2001:db8::1");
+        vec![
+            a.ev(0, start()),
+            a.ev(1, version("SSH-2.0-Go")),
+            a.ev(2, kex("h1")),
+            a.ev(3, auth("root", "toor", true)),
+            a.ev(4, cmd("wget http://x/y")),
+            a.ev(5, download("http://x/y")),
+            a.ev(6, technique("T1105", "Ingress Tool Transfer")),
+            a.ev(7, stage("command_and_control")),
+            a.ev(8, token()),
+            a.ev(9, summary(70, Some("command_and_control"), 1, Some("h1"))),
+            b.ev(HOUR_MS, start()),
+            b.ev(HOUR_MS + 1, auth("admin", "admin", false)),
+            b.ev(HOUR_MS + 2, technique("T1110.001", "Password Guessing")),
+            b.ev(HOUR_MS + 3, summary(20, Some("credential_access"), 0, None)),
+        ]
+    }
+
+    /// Everything the dashboard derives, read back.
+    pub async fn snapshot(
+        store: &Store,
+    ) -> (Vec<miragepot_store::SessionRow>, Vec<Vec<TopRow>>, u64) {
+        let rows = store
+            .list_sessions(&SessionFilter::default(), 100, 0)
+            .await
+            .unwrap();
+        let mut tops = Vec::new();
+        for k in TopKind::all() {
+            tops.push(store.top(k, None, 100).await.unwrap());
+        }
+        let f = SessionFilter {
+            ip: Some("203.0.113.0/24".parse().unwrap()),
+            ..SessionFilter::default()
+        };
+        (rows, tops, store.count_sessions(&f).await.unwrap())
+    }
+
+    pub async fn backfill_rebuilds_what_it_derives(db: &TestDb) {
+        db.store.insert_batch(&rich_events()).await.unwrap();
+        let before = snapshot(&db.store).await;
+        assert_eq!(before.2, 1);
+        assert!(
+            before
+                .0
+                .iter()
+                .any(|r| r.risk_score.is_some() && !r.techniques.is_empty())
+        );
+        // Back to how a pre-0004 database looks, with the job queued.
+        for sql in [
+            "UPDATE sessions SET ip_key = NULL, techniques = '', stage = NULL, downloads = 0, \
+             tokens = 0, risk_score = NULL, risk_band = NULL, command_hash = NULL",
+            "DELETE FROM tallies",
+            "INSERT INTO store_jobs (name) VALUES ('dashboard_backfill')",
+        ] {
+            sqlx::query(sql).execute(db.store.pool()).await.unwrap();
+        }
+        assert_ne!(snapshot(&db.store).await, before);
+        let reopened = db.reopen().await;
+        assert_eq!(snapshot(&reopened).await, before);
+        let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM store_jobs")
+            .fetch_one(reopened.pool())
+            .await
+            .unwrap();
+        assert_eq!(jobs, 0);
+        reopened.close().await;
+        // Done once: opening again adds nothing.
+        let again = db.reopen().await;
+        assert_eq!(snapshot(&again).await, before);
+        again.close().await;
+    }
+}
+
+mod upgrade {
+    use miragepot_store::{Backend, SessionFilter, Store, TopKind};
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use sqlx::{AssertSqlSafe, Connection, SqlSafeStr};
+
+    use crate::cases::{rich_events as rich, snapshot as snap};
+    use crate::support::{PG_ENV, TestDb};
+
+    /// Migrations 1 to 3 exactly as the store embeds them (same SQL, so same checksums).
+    fn v3_migrator(backend: Backend) -> Migrator {
+        let list: [(i64, &str, &'static str); 3] = match backend {
+            Backend::Sqlite => [
+                (
+                    1,
+                    "init",
+                    include_str!("../migrations/sqlite/0001_init.sql"),
+                ),
+                (
+                    2,
+                    "blocks",
+                    include_str!("../migrations/sqlite/0002_blocks.sql"),
+                ),
+                (
+                    3,
+                    "llm_cache",
+                    include_str!("../migrations/sqlite/0003_llm_cache.sql"),
+                ),
+            ],
+            Backend::Postgres => [
+                (
+                    1,
+                    "init",
+                    include_str!("../migrations/postgres/0001_init.sql"),
+                ),
+                (
+                    2,
+                    "blocks",
+                    include_str!("../migrations/postgres/0002_blocks.sql"),
+                ),
+                (
+                    3,
+                    "llm_cache",
+                    include_str!("../migrations/postgres/0003_llm_cache.sql"),
+                ),
+            ],
+        };
+        Migrator::with_migrations(
+            list.into_iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        version,
+                        description.into(),
+                        MigrationType::Simple,
+                        sql.into_sql_str(),
+                        false,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Fills the v3 database at `url` with `rich()`'s events and the `sessions` rows a v3
+    /// build derived from them (copied from a current store's rows), then opens it with the
+    /// store and checks the dashboard sees what a current store derives.
+    async fn v3_database_gets_backfilled(url: &str, backend: Backend, reference: &TestDb) {
+        sqlx::any::install_default_drivers();
+        reference.store.insert_batch(&rich()).await.unwrap();
+        let want = snap(&reference.store).await;
+
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        v3_migrator(backend).run(&mut conn).await.unwrap();
+        #[allow(clippy::type_complexity)]
+        let events: Vec<(
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            i32,
+            String,
+            String,
+        )> = sqlx::query_as(
+            "SELECT id, ts, ts_us, sensor, session, src_ip, src_port, type, data FROM events",
+        )
+        .fetch_all(reference.store.pool())
+        .await
+        .unwrap();
+        for e in events {
+            sqlx::query(
+                "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(e.0)
+            .bind(e.1)
+            .bind(e.2)
+            .bind(e.3)
+            .bind(e.4)
+            .bind(e.5)
+            .bind(e.6)
+            .bind(e.7)
+            .bind(e.8)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+        let v3_columns = "session, sensor, src_ip, src_port, protocol, started_at, started_us, \
+            ended_at, ended_us, end_reason, username, password, login_success, client_version, \
+            hassh, commands, auth_attempts";
+        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {v3_columns} FROM sessions")))
+            .fetch_all(reference.store.pool())
+            .await
+            .unwrap();
+        for r in rows {
+            use sqlx::Row;
+            let mut q = sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO sessions ({v3_columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                 $10, $11, $12, $13, $14, $15, $16, $17)"
+            )));
+            q = q
+                .bind(r.get::<String, _>(0))
+                .bind(r.get::<String, _>(1))
+                .bind(r.get::<String, _>(2));
+            q = q
+                .bind(r.get::<i32, _>(3))
+                .bind(r.get::<Option<String>, _>(4))
+                .bind(r.get::<String, _>(5));
+            q = q
+                .bind(r.get::<i64, _>(6))
+                .bind(r.get::<Option<String>, _>(7))
+                .bind(r.get::<Option<i64>, _>(8));
+            q = q
+                .bind(r.get::<Option<String>, _>(9))
+                .bind(r.get::<Option<String>, _>(10));
+            q = q
+                .bind(r.get::<Option<String>, _>(11))
+                .bind(r.get::<i32, _>(12));
+            q = q
+                .bind(r.get::<Option<String>, _>(13))
+                .bind(r.get::<Option<String>, _>(14));
+            q = q.bind(r.get::<i64, _>(15)).bind(r.get::<i64, _>(16));
+            q.execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+
+        let store = Store::open(url).await.unwrap();
+        let versions: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(versions, vec![1, 2, 3, 4]);
+        assert_eq!(snap(&store).await, want);
+        assert_eq!(
+            store
+                .top(TopKind::Techniques, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        let f = SessionFilter {
+            technique: Some("T1110".into()),
+            ..SessionFilter::default()
+        };
+        assert_eq!(store.count_sessions(&f).await.unwrap(), 1);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn sqlite_v3_database_is_backfilled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        std::fs::File::create(&path).unwrap();
+        let reference = TestDb::sqlite().await;
+        v3_database_gets_backfilled(
+            &format!("sqlite://{}", path.display()),
+            Backend::Sqlite,
+            &reference,
+        )
+        .await;
+        reference.finish().await;
+    }
+
+    #[tokio::test]
+    async fn postgres_v3_database_is_backfilled() {
+        sqlx::any::install_default_drivers();
+        let Ok(admin_url) = std::env::var(PG_ENV) else {
+            eprintln!("MIRAGEPOT_TEST_POSTGRES_URL unset: skipping PostgreSQL store tests");
+            return;
+        };
+        let Some(reference) = TestDb::postgres().await else {
+            return;
+        };
+        let schema = format!("mp_test_{}", uuid::Uuid::now_v7().simple());
+        admin(&admin_url, &format!("CREATE SCHEMA {schema}")).await;
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
+        v3_database_gets_backfilled(&url, Backend::Postgres, &reference).await;
+        admin(&admin_url, &format!("DROP SCHEMA {schema} CASCADE")).await;
+        reference.finish().await;
+    }
+
+    /// Runs one statement on its own connection to `url`.
+    async fn admin(url: &str, sql: &str) {
+        let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
+        sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+}
