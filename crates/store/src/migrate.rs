@@ -38,6 +38,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "dashboard",
         include_str!("../migrations/sqlite/0004_dashboard.sql"),
     ),
+    (
+        5,
+        "json_text_parallel",
+        include_str!("../migrations/sqlite/0005_json_text_parallel.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -61,6 +66,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "dashboard",
         include_str!("../migrations/postgres/0004_dashboard.sql"),
+    ),
+    (
+        5,
+        "json_text_parallel",
+        include_str!("../migrations/postgres/0005_json_text_parallel.sql"),
     ),
 ];
 

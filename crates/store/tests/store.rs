@@ -161,7 +161,10 @@ mod cases {
             .fetch_one(again.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 4, "init, blocks, llm_cache, dashboard");
+        assert_eq!(
+            applied, 5,
+            "init, blocks, llm_cache, dashboard, json_text_parallel"
+        );
         again.close().await;
         third.close().await;
     }
@@ -258,6 +261,15 @@ mod cases {
         );
         assert_eq!(r.hassh.as_deref(), Some("ec7378c1a92f5a8dde7e8b7a1ddf33d1"));
         assert_eq!((r.commands, r.auth_attempts), (2, 3));
+        // No detection events: the dashboard columns keep their defaults (tests/dashboard.rs
+        // covers them).
+        assert_eq!((r.risk_score, r.risk_band.as_deref()), (None, None));
+        assert_eq!(
+            (r.stage.as_deref(), r.command_hash.as_deref()),
+            (None, None)
+        );
+        assert!(r.techniques.is_empty());
+        assert_eq!((r.downloads, r.tokens), (0, 0));
     }
 
     pub async fn session_row_survives_out_of_order_batches(db: &TestDb) {

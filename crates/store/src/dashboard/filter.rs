@@ -12,9 +12,13 @@
 //!   ASCII on SQLite, for all of Unicode on PostgreSQL.
 //! - The command search reads the `input` field of the session's `command_input` events
 //!   through a JSON function that yields NULL for a row that is not JSON (`json_valid` on
-//!   SQLite, `miragepot_json_text` from migration 0004 on PostgreSQL): a hand-edited row
-//!   never fails the query. It is an `EXISTS` over the session's events (index
-//!   `events_session_ts`), cheap per session but not indexed by text.
+//!   SQLite, `miragepot_json_text` from migration 0004 on PostgreSQL, which catches the
+//!   cast's error in a subtransaction and is therefore `PARALLEL UNSAFE`, since 0005): a
+//!   hand-edited row, or a line holding NUL, never fails the query. It is ONE pass over the `command_input` events (index
+//!   `events_type_ts`, from `since_us` when set) that collects the sessions whose line
+//!   matches: its cost grows with the command lines in the window, whatever the page size.
+//!   (A correlated `EXISTS` per session looked cheaper, but without statistics SQLite
+//!   answered it through the type index too: a scan of every command per session.)
 //!
 //! # Limits
 //! `sessions` and `exclude` hold at most [`MAX_IDS`] ids each.
@@ -206,14 +210,16 @@ impl SessionFilter {
         }
         if let Some(needle) = text(&self.command) {
             and(sql);
-            sql.push(
-                "EXISTS (SELECT 1 FROM events e WHERE e.session = sessions.session \
-                 AND e.type = 'command_input' AND LOWER(",
-            )
-            .push(&json_text(backend, "e.data", "input"))
-            .push(") LIKE LOWER(")
-            .param(Param::Text(format!("%{}%", like_escape(&needle))))
-            .push(") ESCAPE '\\')");
+            sql.push("session IN (SELECT e.session FROM events e WHERE e.type = 'command_input'");
+            if let Some(us) = self.since_us {
+                // A session's events are not older than its start.
+                sql.push(" AND e.ts_us >= ").param(Param::Int(us));
+            }
+            sql.push(" AND LOWER(")
+                .push(&json_text(backend, "e.data", "input"))
+                .push(") LIKE LOWER(")
+                .param(Param::Text(format!("%{}%", like_escape(&needle))))
+                .push(") ESCAPE '\\')");
         }
         if let Some(id) = text(&self.technique).map(|s| s.to_ascii_uppercase()) {
             let id = like_escape(&id);

@@ -44,6 +44,7 @@ pub(crate) struct DashDelta {
     summary: Option<SummaryCols>,
 }
 
+/// The `sessions` columns a `session_summary` sets, with its time (the latest wins).
 #[derive(Debug)]
 struct SummaryCols {
     us: i64,
@@ -63,9 +64,11 @@ pub(crate) struct DashCols {
     pub downloads: i64,
     /// Touched honeytokens to add.
     pub tokens: i64,
-    /// From the latest summary, or `None` to keep the stored ones.
+    /// The latest summary's risk, or `None` to keep the stored one.
     pub risk_score: Option<i64>,
+    /// The latest summary's risk band, or `None` to keep the stored one.
     pub risk_band: Option<String>,
+    /// The latest summary's campaign key (when it ran commands), or `None` to keep.
     pub command_hash: Option<String>,
 }
 

@@ -1,0 +1,4 @@
+-- miragepot store, version 5 (SQLite). Keep in step with ../postgres/0005_json_text_parallel.sql.
+-- Nothing to do on SQLite: version 5 marks PostgreSQL's miragepot_json_text function
+-- PARALLEL UNSAFE, and SQLite has no such function (it reads JSON with json_valid and
+-- json_extract, and runs no parallel plans). The file keeps both backends' versions equal.
