@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::write::micros;
+use crate::write::{from_micros, micros};
 use crate::{Store, StoreError};
 
 /// One stored block.
@@ -43,10 +43,6 @@ const DELETE_BLOCK: &str = "DELETE FROM blocks WHERE ip = $1";
 const ACTIVE_BLOCKS: &str = "SELECT ip, source, reason, created_us, expires_us FROM blocks \
     WHERE expires_us IS NULL OR expires_us > $1 ORDER BY created_us, ip";
 const PURGE_BLOCKS: &str = "DELETE FROM blocks WHERE expires_us IS NOT NULL AND expires_us <= $1";
-
-fn from_micros(us: i64) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()
-}
 
 impl Store {
     /// Stores `block`, replacing any block of the same address.

@@ -24,7 +24,7 @@ use filter::{Param, Sql, json_text};
 pub const MAX_PAGE: u32 = 500;
 
 /// The headline numbers of a time window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Overview {
     /// Sessions that started in the window.
     pub sessions: u64,

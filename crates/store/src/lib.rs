@@ -67,6 +67,7 @@ pub use read::SessionRow;
 pub use stage::STAGES;
 pub use tags::{MAX_TAG_CHARS, MAX_TAGS_PER_SESSION};
 pub use users::{MAX_HASH_BYTES, MAX_USERNAME_CHARS};
+pub use write::{from_micros, micros};
 pub use writer::{WriterStats, run_writer};
 
 /// Connections kept by the pool for a file-backed SQLite database.

@@ -296,9 +296,14 @@ impl Stamp {
 }
 
 /// `t` as unix microseconds, the unit of every `*_us` column (clamped to the i64 range).
-pub(crate) fn micros(t: time::OffsetDateTime) -> i64 {
+pub fn micros(t: time::OffsetDateTime) -> i64 {
     let us = t.unix_timestamp_nanos().div_euclid(1000);
     i64::try_from(us).unwrap_or(if us < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// The time of unix microseconds `us` (`None` outside the representable range).
+pub fn from_micros(us: i64) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()
 }
 
 /// What one batch's new events say about one session.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use miragepot_store::{IpRange, SessionFilter};
+use miragepot_store::{IpRange, SessionFilter, micros};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -36,11 +36,6 @@ pub(crate) fn range_start(range: &str, now: OffsetDateTime) -> Result<Option<i64
     Ok(secs.map(|s| micros(now) - s * 1_000_000))
 }
 
-/// Unix microseconds of `t`.
-pub(crate) fn micros(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
-}
-
 /// The filter form's fields, as typed (echoed back into the form and into links).
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct FilterForm {
@@ -50,7 +45,7 @@ pub(crate) struct FilterForm {
 }
 
 /// The keys of the filter form, in display order.
-pub(crate) const FILTER_KEYS: &[&str] = &[
+const FILTER_KEYS: &[&str] = &[
     "range",
     "ip",
     "user",

@@ -70,7 +70,7 @@ fn describe(kind: TopKind) -> (&'static str, Option<&'static str>) {
 }
 
 fn micros_to_time(us: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
+    miragepot_store::from_micros(us)
         .map(when)
         .unwrap_or_default()
 }

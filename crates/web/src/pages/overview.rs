@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use miragepot_store::{Overview, SessionFilter};
+use miragepot_store::{Overview, SessionFilter, micros};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -16,38 +16,16 @@ use super::Nav;
 use super::sessions::ListRow;
 use crate::auth::Analyst;
 use crate::live::LiveSession;
-use crate::query::{micros, range_start};
+use crate::query::range_start;
 use crate::views::render;
 use crate::{AppState, WebError};
 
-/// One window's counters.
+/// One window's counters (serialized flat: `{label, sessions, logins, ...}`).
 #[derive(Debug, Serialize)]
 pub(crate) struct Window {
     pub label: &'static str,
-    pub sessions: u64,
-    pub login_attempts: u64,
-    pub logins: u64,
-    pub unique_ips: u64,
-    pub commands: u64,
-    pub downloads: u64,
-    pub tokens_touched: u64,
-    pub blocked_ips: u64,
-}
-
-impl Window {
-    fn of(label: &'static str, o: &Overview) -> Window {
-        Window {
-            label,
-            sessions: o.sessions,
-            login_attempts: o.login_attempts,
-            logins: o.logins,
-            unique_ips: o.unique_ips,
-            commands: o.commands,
-            downloads: o.downloads,
-            tokens_touched: o.tokens_touched,
-            blocked_ips: o.blocked_ips,
-        }
-    }
+    #[serde(flatten)]
+    pub counts: Overview,
 }
 
 /// The overview's data.
@@ -63,7 +41,10 @@ pub(crate) async fn data(state: &AppState) -> Result<OverviewData, WebError> {
     let mut windows = Vec::new();
     for label in ["1h", "24h", "7d"] {
         let since = range_start(label, now)?.unwrap_or(0);
-        windows.push(Window::of(label, &state.store.overview(since).await?));
+        windows.push(Window {
+            label,
+            counts: state.store.overview(since).await?,
+        });
     }
     let day = SessionFilter {
         since_us: range_start("24h", now)?,

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use super::Nav;
 use crate::auth::Analyst;
-use crate::query::{FILTER_KEYS, FilterForm, RANGES};
+use crate::query::{FilterForm, RANGES};
 use crate::views::{band_class, duration_ms, render, when};
 use crate::{AppState, WebError};
 
@@ -88,14 +88,6 @@ pub(crate) struct SessionsData {
     pub filters: std::collections::BTreeMap<String, String>,
 }
 
-async fn tags_map(
-    state: &AppState,
-    rows: &[SessionRow],
-) -> Result<HashMap<SessionId, Vec<String>>, WebError> {
-    let ids: Vec<SessionId> = rows.iter().map(|r| r.session).collect();
-    Ok(state.store.tags_for(&ids).await?)
-}
-
 /// The filtered page of sessions, with the running ones that match pinned first (on the
 /// first page).
 pub(crate) async fn data(state: &AppState, form: &FilterForm) -> Result<SessionsData, WebError> {
@@ -129,8 +121,8 @@ pub(crate) async fn data(state: &AppState, form: &FilterForm) -> Result<Sessions
         .store
         .list_sessions(&main, form.per, form.offset())
         .await?;
-    let mut tags = tags_map(state, &rows).await?;
-    tags.extend(tags_map(state, &pinned_rows).await?);
+    let ids: Vec<SessionId> = pinned_rows.iter().chain(&rows).map(|r| r.session).collect();
+    let mut tags: HashMap<SessionId, Vec<String>> = state.store.tags_for(&ids).await?;
     let mut take = |id: &SessionId| tags.remove(id).unwrap_or_default();
     let live = pinned_rows
         .iter()
@@ -202,7 +194,6 @@ pub(crate) async fn page(
     let link = |p: u64| format!("/sessions?{}", form.query_with(&[("page", p.to_string())]));
     let prev = (d.page > 1).then(|| link(d.page - 1));
     let next = (d.page < d.pages).then(|| link(d.page + 1));
-    let _ = FILTER_KEYS;
     Ok(render(&SessionsPage {
         nav: Nav::new(&analyst, "sessions"),
         export_query: form.query_with(&[]),
