@@ -13,6 +13,7 @@ mod policy;
 mod replay;
 mod sandboxing;
 mod serve;
+mod synth;
 mod users;
 mod web;
 
@@ -124,6 +125,25 @@ enum Cmd {
         #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Fills the store with synthetic attack traffic (for sizing and dashboard benchmarks);
+    /// the store must be empty unless --append.
+    GenEvents {
+        /// Events to write (at least; the last session is finished).
+        #[arg(long, default_value_t = 100_000)]
+        events: u64,
+        /// Sessions start in the last N days.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        /// Random seed (the same seed gives the same sessions).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Add to a store that already holds events.
+        #[arg(long)]
+        append: bool,
+        /// Configuration file (store location, rules).
+        #[arg(long, short, env = "MIRAGEPOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +217,21 @@ fn main() -> ExitCode {
         Cmd::Report { out, config } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
             let dir = out.unwrap_or_else(|| c.sensor.data_dir.join("reports"));
             analyze::run_report(&c, &dir)
+        }),
+        Cmd::GenEvents {
+            events,
+            days,
+            seed,
+            append,
+            config,
+        } => Config::load(config.as_deref(), &env_map()).and_then(|c| {
+            let opts = synth::Options {
+                events,
+                days,
+                seed,
+                append,
+            };
+            synth::run(&c, &opts)
         }),
     };
     match res {

@@ -6,6 +6,7 @@
 //! - applies the same rules to the per-session JSON files (`data/logs`);
 //! - prunes rotated JSON logs past their retention (the sink prunes at each rotation too,
 //!   but a sensor that logs little may not rotate for days);
+//! - refreshes SQLite's query planner statistics ([`Store::optimize`]);
 //! - runs the store's retention job ([`Store::purge_before`]) when a store retention is set.
 //!
 //! Failures are logged and retried at the next round; nothing here can stop the server.
@@ -108,6 +109,8 @@ impl Retention {
             Ok(())
         });
         let _ = files.await;
+        // SQLite's planner statistics, refreshed as the store grows (cheap when fresh).
+        store.optimize().await;
         if self.store_max_age.is_zero() {
             return;
         }

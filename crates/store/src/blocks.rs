@@ -126,13 +126,22 @@ const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE session IN \
 /// Tags whose session is gone (only stored sessions can be tagged).
 const PURGE_TAGS: &str =
     "DELETE FROM session_tags WHERE session NOT IN (SELECT session FROM sessions)";
-/// Tallies of the hours before the cutoff's hour.
+/// The all-time sums lose what the purged hours (before the cutoff's hour) counted ...
+const PURGE_TOTALS: &str = "UPDATE tally_totals SET n = n - (SELECT SUM(t.n) FROM tallies t \
+    WHERE t.kind = tally_totals.kind AND t.value = tally_totals.value \
+    AND t.value2 = tally_totals.value2 AND t.hour < $1) \
+    WHERE EXISTS (SELECT 1 FROM tallies t WHERE t.kind = tally_totals.kind \
+    AND t.value = tally_totals.value AND t.value2 = tally_totals.value2 AND t.hour < $1)";
+/// ... values left with nothing go ...
+const PURGE_EMPTY_TOTALS: &str = "DELETE FROM tally_totals WHERE n <= 0";
+/// ... and so do those hours' tallies (all three in one transaction).
 const PURGE_TALLIES: &str = "DELETE FROM tallies WHERE hour < $1";
 
 impl Store {
     /// The retention job: deletes events older than `cutoff`, and the summaries of sessions
     /// that started before it and have ended, in chunks, then those sessions' tags and the
-    /// tallies of the hours wholly before `cutoff`. Returns (events, sessions) deleted.
+    /// tallies of the hours wholly before `cutoff` (and their share of the all-time sums).
+    /// Returns (events, sessions) deleted.
     pub async fn purge_before(&self, cutoff: OffsetDateTime) -> Result<(u64, u64), StoreError> {
         let mut totals = (0u64, 0u64);
         for (sql, total) in [
@@ -156,9 +165,24 @@ impl Store {
             .execute(&self.pool)
             .await
             .map_err(StoreError::query("purge_before"))?;
-        sqlx::query(PURGE_TALLIES)
-            .bind(micros(cutoff).div_euclid(crate::write::tally::HOUR_US))
-            .execute(&self.pool)
+        let hour = micros(cutoff).div_euclid(crate::write::tally::HOUR_US);
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::query("purge_before"))?;
+        for sql in [PURGE_TOTALS, PURGE_EMPTY_TOTALS, PURGE_TALLIES] {
+            let q = sqlx::query(sql);
+            let q = if sql == PURGE_EMPTY_TOTALS {
+                q
+            } else {
+                q.bind(hour)
+            };
+            q.execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("purge_before"))?;
+        }
+        tx.commit()
             .await
             .map_err(StoreError::query("purge_before"))?;
         Ok(totals)

@@ -1,6 +1,6 @@
 //! The analyst dashboard's queries: the filtered session list ([`Store::list_sessions`]),
 //! the overview counters ([`Overview`]) and the sessions-over-time histogram. The top-N,
-//! campaign and funnel analytics are in `analytics`, the filter in `filter`.
+//! campaign and funnel analytics are in `analytics` and `top`, the filter in `filter`.
 //!
 //! # Design
 //! - Everything reads the summary tables (`sessions`, `tallies`) or counts `events` through
@@ -12,6 +12,7 @@
 
 pub(crate) mod analytics;
 pub(crate) mod filter;
+mod top;
 
 use miragepot_event::SessionId;
 use sqlx::Row;

@@ -185,6 +185,9 @@ impl Store {
             bad_rows: Arc::new(AtomicU64::new(0)),
         };
         migrate::run(&store).await?;
+        if backend == Backend::Sqlite {
+            store.optimize().await;
+        }
         tracing::info!(backend = %backend, "event store open");
         Ok(store)
     }
@@ -206,6 +209,29 @@ impl Store {
         self.bad_rows.load(Ordering::Relaxed)
     }
 
+    /// SQLite: refreshes the query planner's statistics where they are missing or stale
+    /// (`PRAGMA optimize`, each table sampled, so it takes milliseconds on a big file).
+    /// Without them SQLite may walk the risk order for a filter an index answers. A failure
+    /// is logged: the store works without statistics, only slower. PostgreSQL's autovacuum
+    /// keeps its own.
+    pub async fn optimize(&self) {
+        if self.backend != Backend::Sqlite {
+            return;
+        }
+        let result = async {
+            let mut conn = self.pool.acquire().await?;
+            conn.execute(sqlx::query("PRAGMA analysis_limit = 1000"))
+                .await?;
+            conn.execute(sqlx::query("PRAGMA optimize = 0x10002"))
+                .await?;
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "SQLite PRAGMA optimize failed");
+        }
+    }
+
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -225,7 +251,6 @@ impl Store {
 /// How long a SQLite connection waits for a lock before failing with `SQLITE_BUSY` (5 s).
 const BUSY_TIMEOUT_PRAGMA: &str = "PRAGMA busy_timeout = 5000";
 
-/// Whether a SQLite URL names an in-memory database.
 /// The database file a `sqlite:` URL names, read the way [`Store::open`] reads it; `None`
 /// for PostgreSQL, an in-memory database or a URL that does not parse.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
@@ -238,6 +263,7 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     Some(sqlite.get_filename().to_path_buf())
 }
 
+/// Whether a SQLite URL names an in-memory database.
 fn is_sqlite_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }

@@ -43,6 +43,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "json_text_parallel",
         include_str!("../migrations/sqlite/0005_json_text_parallel.sql"),
     ),
+    (
+        6,
+        "analytics_speed",
+        include_str!("../migrations/sqlite/0006_analytics_speed.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -71,6 +76,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "json_text_parallel",
         include_str!("../migrations/postgres/0005_json_text_parallel.sql"),
+    ),
+    (
+        6,
+        "analytics_speed",
+        include_str!("../migrations/postgres/0006_analytics_speed.sql"),
     ),
 ];
 

@@ -22,6 +22,7 @@ both_backends!(
     overview_counts_the_window,
     histogram_buckets_sessions,
     top_ranks_tallied_values,
+    top_of_a_window_matches_a_full_count,
     campaigns_group_command_hashes_across_addresses,
     funnel_counts_each_step,
 );
@@ -283,6 +284,90 @@ mod cases {
             top(TopKind::Usernames, None, 100_000).await.len(),
             4,
             "a huge limit is capped"
+        );
+    }
+
+    /// The threshold search over the all-time leaders gives what summing every hour of the
+    /// window gives: windows whose leaders are the all-time ones, windows whose leaders are
+    /// new (a burst in the last hours), and a window with nothing but the long tail, which
+    /// the search cannot settle (more than 2048 values) and sums in full.
+    pub async fn top_of_a_window_matches_a_full_count(db: &TestDb) {
+        use std::collections::BTreeMap;
+        let hours = 48i64;
+        let mut events = Vec::new();
+        let mut seen: Vec<(i64, String)> = Vec::new();
+        let mut x = 12345u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        for h in 0..hours {
+            let s = sess_from(h * HOUR_MS, "203.0.113.7");
+            events.push(s.ev(h * HOUR_MS, start()));
+            for i in 0..200 {
+                // A skewed head (p00..p29, p00 most common) and, before the last hours, a
+                // long tail of one-off values.
+                let r = next() % 1000;
+                let user = if h >= hours - 3 && i < 40 {
+                    format!("burst{}", i % 7)
+                } else if r < 700 {
+                    format!("p{:02}", (r * r) / 16_400)
+                } else if h < hours - 4 {
+                    format!("tail{h:02}-{i:03}")
+                } else {
+                    format!("late{h:02}-{i:03}")
+                };
+                let at_ms = h * HOUR_MS + 1 + i;
+                events.push(s.ev(at_ms, auth(&user, "pw", false)));
+                seen.push((h, user));
+            }
+        }
+        for chunk in events.chunks(1000) {
+            db.store.insert_batch(chunk).await.unwrap();
+        }
+        let expect = |from: i64, limit: usize| {
+            let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+            for (h, u) in &seen {
+                if *h >= from {
+                    *counts.entry(u.as_str()).or_default() += 1;
+                }
+            }
+            let mut rows: Vec<TopRow> = counts.into_iter().map(|(u, c)| row(u, "", c)).collect();
+            rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            rows.truncate(limit);
+            rows
+        };
+        let hour0 = hour_start_us();
+        for (from, limit) in [
+            (0, 10),
+            (0, 40),
+            (24, 10),
+            (hours - 3, 10),
+            (hours - 1, 5),
+            (hours - 2, 400),
+        ] {
+            let since = hour0 + from * HOUR_MS * 1000;
+            assert_eq!(
+                db.store
+                    .top(TopKind::Usernames, Some(since), limit)
+                    .await
+                    .unwrap(),
+                expect(from, limit as usize),
+                "window from hour {from}, top {limit}"
+            );
+        }
+        assert_eq!(
+            db.store.top(TopKind::Usernames, None, 25).await.unwrap(),
+            expect(0, 25)
+        );
+        assert_eq!(
+            db.store
+                .top(TopKind::Usernames, Some(hour0 + hours * HOUR_MS * 1000), 10)
+                .await
+                .unwrap(),
+            vec![]
         );
     }
 

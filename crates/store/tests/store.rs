@@ -162,8 +162,8 @@ mod cases {
             .await
             .unwrap();
         assert_eq!(
-            applied, 5,
-            "init, blocks, llm_cache, dashboard, json_text_parallel"
+            applied, 6,
+            "init, blocks, llm_cache, dashboard, json_text_parallel, analytics_speed"
         );
         again.close().await;
         third.close().await;

@@ -125,6 +125,7 @@ mod cases {
             "UPDATE sessions SET ip_key = NULL, techniques = '', stage = NULL, downloads = 0, \
              tokens = 0, risk_score = NULL, risk_band = NULL, command_hash = NULL",
             "DELETE FROM tallies",
+            "DELETE FROM tally_totals",
             "INSERT INTO store_jobs (name) VALUES ('dashboard_backfill')",
         ] {
             sqlx::query(sql).execute(db.store.pool()).await.unwrap();
@@ -296,7 +297,7 @@ mod upgrade {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
         assert_eq!(snap(&store).await, want);
         assert_eq!(
             store

@@ -1,11 +1,11 @@
-//! The analytics page: top-N values ([`Store::top`], from `tallies`), campaigns (one
+//! The analytics page: top-N kinds ([`TopKind`]; [`Store::top`] is in `top`), campaigns (one
 //! command sequence from many addresses, [`Store::campaigns`]) and the attack funnel
 //! ([`Store::funnel`]).
 //!
 //! # Design
-//! - Top-N reads the hourly `tallies` the writer keeps, so its cost grows with distinct
-//!   values per hour, not with events. A window is whole hours: the hour holding
-//!   `since_us` counts in full.
+//! - Top-N reads the hourly `tallies` and their all-time sums that the writer keeps (the
+//!   `top` module), never the events. A window is whole hours: the hour holding `since_us`
+//!   counts in full.
 //! - Campaigns and the funnel aggregate `sessions` (one row per session), filtered on
 //!   `started_us` (index `sessions_started`); campaigns use `sessions_command_hash`.
 //! - `SUM` is cast to `BIGINT`: PostgreSQL sums a `BIGINT` column as `NUMERIC`, which the
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::count;
 use super::filter::{Param, Sql};
 use crate::stage::{PERSISTENCE, at_or_after};
-use crate::write::tally::{HOUR_US, kind};
+use crate::write::tally::kind;
 use crate::{Store, StoreError};
 
 /// The most rows one [`Store::top`] or [`Store::campaigns`] call returns.
@@ -86,7 +86,7 @@ impl TopKind {
     }
 
     /// The `tallies.kind` it reads.
-    fn tally_kind(self) -> &'static str {
+    pub(crate) fn tally_kind(self) -> &'static str {
         match self {
             TopKind::Usernames => kind::USERNAME,
             TopKind::Passwords => kind::PASSWORD,
@@ -176,42 +176,6 @@ const CAMPAIGNS_TAIL: &str = " GROUP BY command_hash HAVING COUNT(DISTINCT src_i
     ORDER BY ips DESC, sessions DESC, last_us DESC, command_hash ASC LIMIT ";
 
 impl Store {
-    /// The `limit` (capped at [`MAX_TOP`]) most frequent values of `kind` since `since_us`
-    /// (whole hours; all time when `None`), most frequent first (ties by value).
-    pub async fn top(
-        &self,
-        kind: TopKind,
-        since_us: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<TopRow>, StoreError> {
-        const OP: &str = "top";
-        let mut sql = Sql::new(
-            "SELECT value, value2, CAST(SUM(n) AS BIGINT) AS c FROM tallies WHERE kind = ",
-        );
-        sql.param(Param::Text(kind.tally_kind().to_owned()));
-        if let Some(us) = since_us {
-            sql.push(" AND hour >= ")
-                .param(Param::Int(us.div_euclid(HOUR_US)));
-        }
-        sql.push(" GROUP BY value, value2 ORDER BY c DESC, value ASC, value2 ASC LIMIT ")
-            .param(Param::Int(i64::from(limit.min(MAX_TOP))));
-        let rows = sql
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(StoreError::query(OP))?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| {
-                Some(TopRow {
-                    value: row.try_get("value").ok()?,
-                    value2: row.try_get("value2").ok()?,
-                    count: count(row, "c"),
-                })
-            })
-            .collect())
-    }
-
     /// Command sequences (`command_hash`) run from more than one address by sessions
     /// started since `since_us` (all time when `None`): most addresses first, then most
     /// sessions, at most `limit` (capped at [`MAX_TOP`]).

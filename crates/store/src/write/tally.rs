@@ -9,6 +9,8 @@
 //!   Keys are unique within a statement (PostgreSQL refuses to update a row twice in one)
 //!   and written in sorted order, so two writers lock shared rows in the same order.
 //! - `hour` is `ts_us / 3_600_000_000` (floor): a window's counts are whole hours.
+//! - `tally_totals` (migration 6) holds the same counts summed over all hours, added in the
+//!   same statement batch, so the all-time leaders of a kind are an index read.
 //! - Values are attacker text: NUL becomes U+FFFD and each value is cut to
 //!   [`VALUE_MAX`] bytes (on a character boundary), which bounds the table's row size and
 //!   keeps keys within PostgreSQL's index entry limit.
@@ -116,34 +118,75 @@ impl Tallies {
         }
     }
 
-    /// Adds the counts to `tallies` (on `conn`, inside the caller's transaction).
+    /// Adds the counts to `tallies` and to their all-time sums in `tally_totals` (on
+    /// `conn`, inside the caller's transaction).
     pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         backend: Backend,
     ) -> Result<(), StoreError> {
-        const OP: &str = "write_tallies";
-        let rows: Vec<_> = self.counts.into_iter().collect();
-        for chunk in rows.chunks(WRITE_CHUNK) {
-            let sql = format!(
-                "INSERT INTO tallies (kind, hour, value, value2, n) VALUES {} \
-                 ON CONFLICT (kind, hour, value, value2) DO UPDATE SET n = tallies.n + excluded.n",
-                values_rows(chunk.len(), TALLY_COLUMNS, backend)
-            );
-            // Built from numbers only: no input reaches the SQL text.
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for ((kind, hour, value, value2), n) in chunk {
-                q = q
-                    .bind(*kind)
-                    .bind(*hour)
-                    .bind(value.clone())
-                    .bind(value2.clone())
-                    .bind(*n);
-            }
-            q.execute(&mut *conn).await.map_err(StoreError::query(OP))?;
+        let mut totals: BTreeMap<(&'static str, &str, &str), i64> = BTreeMap::new();
+        for ((kind, _, value, value2), n) in &self.counts {
+            let t = totals
+                .entry((kind, value.as_str(), value2.as_str()))
+                .or_insert(0);
+            *t = t.saturating_add(*n);
         }
-        Ok(())
+        let hourly: Vec<_> = self
+            .counts
+            .iter()
+            .map(|((kind, hour, value, value2), n)| {
+                (*kind, Some(*hour), value.as_str(), value2.as_str(), *n)
+            })
+            .collect();
+        upsert(conn, backend, "tallies", &hourly).await?;
+        let all: Vec<_> = totals
+            .into_iter()
+            .map(|((kind, value, value2), n)| (kind, None, value, value2, n))
+            .collect();
+        upsert(conn, backend, "tally_totals", &all).await
     }
+}
+
+/// One row to add: kind, hour (`None` for `tally_totals`), value, value2, count.
+type TallyRow<'a> = (&'static str, Option<i64>, &'a str, &'a str, i64);
+
+/// Adds `rows` (unique keys, sorted) to `table` with multi-row upserts.
+async fn upsert(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &'static str,
+    rows: &[TallyRow<'_>],
+) -> Result<(), StoreError> {
+    const OP: &str = "write_tallies";
+    let (cols, key) = if table == "tallies" {
+        ("kind, hour, value, value2, n", "kind, hour, value, value2")
+    } else {
+        ("kind, value, value2, n", "kind, value, value2")
+    };
+    let width = if table == "tallies" {
+        TALLY_COLUMNS
+    } else {
+        TALLY_COLUMNS - 1
+    };
+    for chunk in rows.chunks(WRITE_CHUNK) {
+        let sql = format!(
+            "INSERT INTO {table} ({cols}) VALUES {} \
+             ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n",
+            values_rows(chunk.len(), width, backend)
+        );
+        // Built from constants and numbers only: no input reaches the SQL text.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (kind, hour, value, value2, n) in chunk {
+            q = q.bind(*kind);
+            if let Some(hour) = hour {
+                q = q.bind(*hour);
+            }
+            q = q.bind(value.to_string()).bind(value2.to_string()).bind(*n);
+        }
+        q.execute(&mut *conn).await.map_err(StoreError::query(OP))?;
+    }
+    Ok(())
 }
 
 /// The `sha256` field of a `download` event's JSON, when it has one (lowercase hex).
