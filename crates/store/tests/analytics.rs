@@ -290,7 +290,7 @@ mod cases {
     /// The threshold search over the all-time leaders gives what summing every hour of the
     /// window gives: windows whose leaders are the all-time ones, windows whose leaders are
     /// new (a burst in the last hours), and a window with nothing but the long tail, which
-    /// the search cannot settle (more than 2048 values) and sums in full.
+    /// the search cannot settle (a window of one-off values) and sums in full.
     pub async fn top_of_a_window_matches_a_full_count(db: &TestDb) {
         use std::collections::BTreeMap;
         let hours = 48i64;

@@ -32,7 +32,7 @@ use crate::write::tally::HOUR_US;
 use crate::{Store, StoreError};
 
 /// Leaders looked at after each round of the threshold search (at least twice the limit).
-const ROUNDS: [usize; 3] = [24, 192, 1536];
+const ROUNDS: [usize; 2] = [24, 192];
 /// A window with at most this many tally rows is summed in full (cheaper than searching).
 const SCAN_ROWS: u64 = 20_000;
 /// Values per window-count statement.
