@@ -47,7 +47,7 @@ try:
 except ImportError:  # pragma: no cover
     sys.exit("asyncssh missing: ../shared/bench/.venv/bin/pip install asyncssh")
 
-from flood import cpu_seconds, pct, rss_kib  # noqa: E402
+from flood import cpu_seconds, measure, pct, rss_kib  # noqa: E402
 
 VICTIM_SRC = "127.0.0.2"
 PASSWORD = "bench-password-0123456789"
@@ -142,24 +142,9 @@ def load_proc(port: int, duration: float, out) -> None:
     out.put(n)
 
 
-async def victim(port: int, duration: float, gap: float) -> list:
-    """Command latencies (ms) of one logged-in SSH connection."""
-    lat = []
-    async with asyncssh.connect(
-        "127.0.0.1", port, username="root", password="x", known_hosts=None,
-        local_addr=(VICTIM_SRC, 0), connect_timeout=10,
-    ) as conn:
-        end = time.monotonic() + duration
-        n = 0
-        while time.monotonic() < end:
-            t = time.monotonic()
-            r = await asyncio.wait_for(conn.run(f"echo {n}", check=False), 10)
-            lat.append((time.monotonic() - t) * 1000)
-            if r.stdout != f"{n}\n":
-                raise SystemExit(f"wrong answer: {r.stdout!r}")
-            n += 1
-            await asyncio.sleep(gap)
-    return lat
+def victim(port: int, duration: float, gap: float) -> list:
+    """Command latencies (ms) of one logged-in SSH connection (flood.py's measure)."""
+    return asyncio.run(measure(argparse.Namespace(port=port, duration=duration, gap=gap), VICTIM_SRC))
 
 
 def summary(lat: list) -> dict:
@@ -248,14 +233,14 @@ def main() -> None:
             rec["within_200ms"] = max(named) <= TARGET_MS
 
         cpu0 = cpu_seconds(pid)
-        quiet = asyncio.run(victim(ssh_port, a.duration, a.gap))
+        quiet = victim(ssh_port, a.duration, a.gap)
         q = multiprocessing.Queue()
         procs = [multiprocessing.Process(target=load_proc, args=(web_port, a.duration + 2, q))
                  for _ in range(a.http_clients)]
         for pr in procs:
             pr.start()
         time.sleep(1.0)
-        loaded = asyncio.run(victim(ssh_port, a.duration, a.gap))
+        loaded = victim(ssh_port, a.duration, a.gap)
         for pr in procs:
             pr.join(a.duration + 120)
         served = sum(q.get(timeout=5) for _ in procs)
