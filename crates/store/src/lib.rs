@@ -185,9 +185,6 @@ impl Store {
             bad_rows: Arc::new(AtomicU64::new(0)),
         };
         migrate::run(&store).await?;
-        if backend == Backend::Sqlite {
-            store.optimize().await;
-        }
         tracing::info!(backend = %backend, "event store open");
         Ok(store)
     }
@@ -211,9 +208,10 @@ impl Store {
 
     /// SQLite: refreshes the query planner's statistics where they are missing or stale
     /// (`PRAGMA optimize`, each table sampled, so it takes milliseconds on a big file).
-    /// Without them SQLite may walk the risk order for a filter an index answers. A failure
-    /// is logged: the store works without statistics, only slower. PostgreSQL's autovacuum
-    /// keeps its own.
+    /// Without them SQLite may walk the risk order for a filter an index answers. The
+    /// sensor's housekeeping task calls it at start and every round. A failure is logged:
+    /// the store works without statistics, only slower. PostgreSQL's autovacuum keeps its
+    /// own.
     pub async fn optimize(&self) {
         if self.backend != Backend::Sqlite {
             return;

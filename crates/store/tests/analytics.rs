@@ -36,14 +36,6 @@ mod cases {
 
     const HOUR_MS: i64 = 3_600_000;
 
-    fn row(value: &str, value2: &str, count: u64) -> TopRow {
-        TopRow {
-            value: value.into(),
-            value2: value2.into(),
-            count,
-        }
-    }
-
     pub async fn overview_counts_the_window(db: &TestDb) {
         let old = sess_from(0, "198.51.100.1");
         let w1 = sess_from(1000, "203.0.113.1");

@@ -33,14 +33,6 @@ mod cases {
 
     const HOUR_MS: i64 = 3_600_000;
 
-    fn row(value: &str, value2: &str, count: u64) -> TopRow {
-        TopRow {
-            value: value.into(),
-            value2: value2.into(),
-            count,
-        }
-    }
-
     pub async fn retention_purges_tags_and_tallies(db: &TestDb) {
         let old = Sess::new(at(0));
         let new = Sess::new(at(2 * HOUR_MS));

@@ -43,11 +43,7 @@ async fn events(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Event>>, WebError> {
     let id = session::parse_id(&id)?;
-    state
-        .store
-        .session_row(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    session::stored_row(&state, id).await?;
     Ok(Json(state.store.session_events(id).await?))
 }
 

@@ -17,7 +17,7 @@ INSERT INTO tally_totals (kind, value, value2, n)
     SELECT kind, value, value2, SUM(n) FROM tallies GROUP BY kind, value, value2;
 
 -- Sessions-list filters on the stage and the risk band answer from an index instead of
--- walking the risk order (with SQLite's statistics, Store::open runs PRAGMA optimize).
+-- walking the risk order (given SQLite's statistics: Store::optimize, each housekeeping round).
 CREATE INDEX sessions_stage ON sessions (stage);
 CREATE INDEX sessions_risk_band ON sessions (risk_band);
 -- The overview's and the funnel's window counts read this index alone, not the wide rows.

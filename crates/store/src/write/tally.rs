@@ -159,15 +159,19 @@ async fn upsert(
     rows: &[TallyRow<'_>],
 ) -> Result<(), StoreError> {
     const OP: &str = "write_tallies";
-    let (cols, key) = if table == "tallies" {
-        ("kind, hour, value, value2, n", "kind, hour, value, value2")
+    // `tallies` rows carry their hour; `tally_totals` rows do not.
+    let (cols, key, width) = if table == "tallies" {
+        (
+            "kind, hour, value, value2, n",
+            "kind, hour, value, value2",
+            TALLY_COLUMNS,
+        )
     } else {
-        ("kind, value, value2, n", "kind, value, value2")
-    };
-    let width = if table == "tallies" {
-        TALLY_COLUMNS
-    } else {
-        TALLY_COLUMNS - 1
+        (
+            "kind, value, value2, n",
+            "kind, value, value2",
+            TALLY_COLUMNS - 1,
+        )
     };
     for chunk in rows.chunks(WRITE_CHUNK) {
         let sql = format!(

@@ -10,7 +10,18 @@ use miragepot_event::{
     TechniqueHit, TokenAction, TokenKind, TokenTouched,
 };
 
+use miragepot_store::TopRow;
+
 use crate::support::{Sess, T0, at};
+
+/// A top-N row.
+pub fn row(value: &str, value2: &str, count: u64) -> TopRow {
+    TopRow {
+        value: value.into(),
+        value2: value2.into(),
+        count,
+    }
+}
 
 /// `T0 + ms` in unix microseconds, the unit of every `*_us` argument.
 pub fn us(ms: i64) -> i64 {

@@ -15,7 +15,7 @@ use miragepot_event::{Event, SessionId};
 use miragepot_export::{SessionExport, cowrie, ioc, json, transcript};
 use time::OffsetDateTime;
 
-use super::session::parse_id;
+use super::session::{parse_id, stored_row};
 use crate::query::FilterForm;
 use crate::{AppState, WebError};
 
@@ -93,11 +93,7 @@ pub(crate) async fn one(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    state
-        .store
-        .session_row(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    stored_row(&state, id).await?;
     if format == "cast" {
         let mut resp = super::stream::cast(State(state), Path(id.to_string())).await?;
         if let Ok(v) = HeaderValue::from_str(&format!(

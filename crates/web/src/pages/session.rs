@@ -63,6 +63,11 @@ pub(crate) fn parse_id(s: &str) -> Result<SessionId, WebError> {
         .map_err(|_| WebError::NotFound)
 }
 
+/// The stored row of session `id`, or 404 (an unknown or malformed id alike).
+pub(crate) async fn stored_row(state: &AppState, id: SessionId) -> Result<SessionRow, WebError> {
+    state.store.session_row(id).await?.ok_or(WebError::NotFound)
+}
+
 fn summary_family(events: &[Event]) -> Option<String> {
     events.iter().rev().find_map(|e| match &e.kind {
         EventKind::IpProfile(p) => p.hassh_family.clone(),
@@ -72,11 +77,7 @@ fn summary_family(events: &[Event]) -> Option<String> {
 
 /// The page's data.
 pub(crate) async fn data(state: &AppState, id: SessionId) -> Result<SessionData, WebError> {
-    let row: SessionRow = state
-        .store
-        .session_row(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let row = stored_row(state, id).await?;
     let events = state.store.session_events(id).await?;
     let tags = state.store.tags_of(id).await?;
     let mut live = state.hub.is_live(id);
@@ -221,11 +222,7 @@ pub(crate) async fn add_tag(
     Form(form): Form<TagForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    state
-        .store
-        .session_row(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    stored_row(&state, id).await?;
     let error = match state.store.add_tag(id, &form.tag).await {
         Ok(()) => {
             tracing::info!(user = %analyst.user, session = %id, "Tag added.");
