@@ -48,6 +48,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "analytics_speed",
         include_str!("../migrations/sqlite/0006_analytics_speed.sql"),
     ),
+    (
+        7,
+        "command_text",
+        include_str!("../migrations/sqlite/0007_command_text.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -81,6 +86,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "analytics_speed",
         include_str!("../migrations/postgres/0006_analytics_speed.sql"),
+    ),
+    (
+        7,
+        "command_text",
+        include_str!("../migrations/postgres/0007_command_text.sql"),
     ),
 ];
 

@@ -31,9 +31,13 @@ use tally::Tallies;
 /// the round trips to SQLite's worker thread, and their thread wake-ups, per batch.
 const INSERT_CHUNK: usize = 200;
 const EVENT_COLUMNS: usize = 10;
-/// Sessions per multi-row upsert (25 parameters each).
+/// Sessions per multi-row upsert (26 parameters each).
 const SESSION_CHUNK: usize = 40;
-const SESSION_COLUMNS: usize = 25;
+const SESSION_COLUMNS: usize = 26;
+/// The most characters of command lines `sessions.command_text` keeps (the SQL literal in
+/// [`upsert_sessions_sql`] and in migration 0007 is this number). A session with more is
+/// searched in its events as well (`dashboard::filter`).
+pub(crate) const COMMAND_TEXT_MAX: usize = 16_384;
 
 /// `n` placeholders separated by commas: `$1, $2, ...` (PostgreSQL) or `?, ?, ...`
 /// (SQLite), for a statement whose only parameters these are.
@@ -99,14 +103,15 @@ fn insert_events_sql(rows: usize, backend: Backend) -> String {
 ///
 /// The dashboard columns: `techniques` is the merged set (`''` keeps the row's), `stage` the
 /// merged furthest stage (`NULL` keeps it), the summary fields the latest summary's,
-/// `downloads` and `tokens` are added, and `ip_key` only fills a row that lacks it.
+/// `downloads` and `tokens` are added, `ip_key` only fills a row that lacks it, and
+/// `command_text` (each line after a `\n`) is appended up to [`COMMAND_TEXT_MAX`] characters.
 fn upsert_sessions_sql(rows: usize, backend: Backend) -> String {
     format!(
         "INSERT INTO sessions \
     (session, sensor, src_ip, src_port, protocol, started_at, started_us, ended_at, ended_us, \
      end_reason, username, password, login_success, client_version, hassh, commands, \
      auth_attempts, risk_score, risk_band, stage, techniques, downloads, tokens, \
-     command_hash, ip_key) \
+     command_hash, ip_key, command_text) \
     VALUES {} \
     ON CONFLICT (session) DO UPDATE SET \
     protocol = COALESCE(excluded.protocol, sessions.protocol), \
@@ -138,7 +143,9 @@ fn upsert_sessions_sql(rows: usize, backend: Backend) -> String {
     downloads = sessions.downloads + excluded.downloads, \
     tokens = sessions.tokens + excluded.tokens, \
     command_hash = COALESCE(excluded.command_hash, sessions.command_hash), \
-    ip_key = COALESCE(sessions.ip_key, excluded.ip_key)",
+    ip_key = COALESCE(sessions.ip_key, excluded.ip_key), \
+    command_text = CASE WHEN excluded.command_text = '' THEN sessions.command_text \
+        ELSE SUBSTR(sessions.command_text || excluded.command_text, 1, {COMMAND_TEXT_MAX}) END",
         values_rows(rows, SESSION_COLUMNS, backend)
     )
 }
@@ -269,7 +276,8 @@ impl Store {
                     .bind(dash.downloads)
                     .bind(dash.tokens)
                     .bind(dash.command_hash.clone())
-                    .bind(ip_key(delta.src_ip));
+                    .bind(ip_key(delta.src_ip))
+                    .bind(delta.command_text.clone());
             }
             q.execute(&mut *tx).await.map_err(StoreError::query(OP))?;
         }
@@ -325,6 +333,10 @@ struct SessionDelta {
     hassh: Option<String>,
     commands: i64,
     auth_attempts: i64,
+    /// The command lines, each after a `\n`, cut at [`COMMAND_TEXT_MAX`] characters.
+    command_text: String,
+    /// Characters in `command_text`.
+    command_chars: usize,
     /// The dashboard columns' share.
     dash: DashDelta,
 }
@@ -344,6 +356,8 @@ impl SessionDelta {
             hassh: None,
             commands: 0,
             auth_attempts: 0,
+            command_text: String::new(),
+            command_chars: 0,
             dash: DashDelta::default(),
         }
     }
@@ -381,11 +395,25 @@ impl SessionDelta {
                     }
                 }
             }
-            EventKind::CommandInput { .. } => self.commands = self.commands.saturating_add(1),
+            EventKind::CommandInput { input, .. } => {
+                self.commands = self.commands.saturating_add(1);
+                self.push_command(input);
+            }
             _ => {}
         }
         if ts.us < self.first.us {
             self.first = ts;
+        }
+    }
+
+    /// Appends `\n` and `line` (NUL cleaned) to `command_text`, up to the cap.
+    fn push_command(&mut self, line: &str) {
+        for c in std::iter::once('\n').chain(line.chars()) {
+            if self.command_chars >= COMMAND_TEXT_MAX {
+                return;
+            }
+            self.command_text.push(if c == '\0' { '\u{FFFD}' } else { c });
+            self.command_chars = self.command_chars.saturating_add(1);
         }
     }
 }

@@ -24,6 +24,7 @@ both_backends!(
     filters_select_by_every_field,
     like_wildcards_in_filters_are_literal,
     command_filter_survives_rows_that_are_not_json,
+    command_filter_reads_past_the_stored_text,
 );
 
 /// PostgreSQL only: the command search in a parallel plan (a table big enough for one, or
@@ -66,6 +67,12 @@ async fn postgres_command_filter_in_a_parallel_plan() {
         "29 and 290..=299"
     );
     assert_eq!(store.list_sessions(&f, 50, 0).await.unwrap().len(), 11);
+    // A needle across lines searches the events' JSON (none has this line).
+    let f = SessionFilter {
+        command: Some("29\necho".into()),
+        ..SessionFilter::default()
+    };
+    assert_eq!(store.count_sessions(&f).await.unwrap(), 0);
     store.close().await;
     db.finish().await;
 }
@@ -302,6 +309,64 @@ mod cases {
         );
         // A line holding NUL never fails the query (PostgreSQL text cannot hold it).
         let f = with(|f| f.command = text("here"));
-        db.store.count_sessions(&f).await.unwrap();
+        assert_eq!(ids(db, &f).await, vec![s.id]);
+        // Nor does the search of the events (a needle across lines).
+        let f = with(|f| f.command = text("-a\nnul"));
+        assert!(ids(db, &f).await.is_empty());
+    }
+
+    /// The stored command text keeps 16,384 characters: a line past them is found in the
+    /// session's events, over several batches; a needle holding a newline matches within
+    /// one line only.
+    pub async fn command_filter_reads_past_the_stored_text(db: &TestDb) {
+        let long = Sess::new(at(0));
+        let short = Sess::new(at(10));
+        db.store
+            .insert_batch(&[long.ev(0, start()), short.ev(10, start())])
+            .await
+            .unwrap();
+        let filler = "x".repeat(99);
+        for batch in 0..4 {
+            // 4 x 50 lines of 100 characters with their newlines: 20,000 in all.
+            let events: Vec<_> = (0..50)
+                .map(|i| long.ev(1 + batch * 50 + i, cmd(&filler)))
+                .collect();
+            db.store.insert_batch(&events).await.unwrap();
+        }
+        db.store
+            .insert_batch(&[
+                long.ev(500, cmd("wget http://late/bin")),
+                short.ev(501, cmd("cat <<EOF\nhello\nEOF")),
+                short.ev(502, cmd("foo")),
+                short.ev(503, cmd("bar")),
+            ])
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
+             VALUES ('bad-json', '2024-05-01T12:00:00Z', 0, 's1', $1, '192.0.2.7', 40000, \
+             'command_input', '{not json')",
+        )
+        .bind(long.id.to_string())
+        .execute(db.store.pool())
+        .await
+        .unwrap();
+        let stored: String = sqlx::query_scalar("SELECT command_text FROM sessions WHERE session = $1")
+            .bind(long.id.to_string())
+            .fetch_one(db.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(stored.chars().count(), 16_384, "capped");
+        assert!(!stored.contains("late"), "the late line is past the cap");
+        let by = |needle: &str| with(|f| f.command = text(needle));
+        assert_eq!(ids(db, &by("LATE/bin")).await, vec![long.id]);
+        assert_eq!(ids(db, &by("xxxx")).await, vec![long.id]);
+        assert_eq!(ids(db, &by("hello\nEOF")).await, vec![short.id]);
+        assert!(ids(db, &by("foo\nbar")).await.is_empty(), "two lines");
+        assert_eq!(ids(db, &by("bar")).await, vec![short.id]);
+        let mut both = vec![long.id, short.id];
+        both.sort();
+        assert_eq!(ids(db, &by("\n")).await, both.clone(), "blank after trim");
+        assert_eq!(ids(db, &by("EOF")).await, vec![short.id]);
     }
 }

@@ -162,8 +162,8 @@ mod cases {
             .await
             .unwrap();
         assert_eq!(
-            applied, 6,
-            "init, blocks, llm_cache, dashboard, json_text_parallel, analytics_speed"
+            applied, 7,
+            "init, blocks, llm_cache, dashboard, json_text_parallel, analytics_speed, command_text"
         );
         again.close().await;
         third.close().await;

@@ -1,7 +1,7 @@
 //! Keeping the dashboard's derived data right over time, on real databases (SQLite, and
 //! PostgreSQL when `MIRAGEPOT_TEST_POSTGRES_URL` is set): retention of tags and tallies, the
 //! one-time backfill job, and (module `upgrade`) a database left at migration 3 by an older
-//! build, which gets its dashboard columns and tallies on open.
+//! build, which gets its dashboard columns, tallies and command text on open.
 
 // Test code: clippy.toml allows these in `#[test]` fns, and the helpers here are test code too.
 #![allow(
@@ -289,7 +289,7 @@ mod upgrade {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(snap(&store).await, want);
         assert_eq!(
             store
@@ -301,6 +301,23 @@ mod upgrade {
         );
         let f = SessionFilter {
             technique: Some("T1110".into()),
+            ..SessionFilter::default()
+        };
+        assert_eq!(store.count_sessions(&f).await.unwrap(), 1);
+        // Migration 7 filled the command text as the writer does.
+        let texts = "SELECT session, command_text FROM sessions ORDER BY session";
+        let got: Vec<(String, String)> = sqlx::query_as(texts)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let want: Vec<(String, String)> = sqlx::query_as(texts)
+            .fetch_all(reference.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(got, want);
+        assert!(got.iter().any(|(_, t)| t == "\nwget http://x/y"), "{got:?}");
+        let f = SessionFilter {
+            command: Some("WGET".into()),
             ..SessionFilter::default()
         };
         assert_eq!(store.count_sessions(&f).await.unwrap(), 1);

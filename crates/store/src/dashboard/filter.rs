@@ -10,15 +10,18 @@
 //!   U+FFFD, as on write (PostgreSQL `TEXT` cannot hold NUL).
 //! - Substring matches compare `LOWER(column)` with `LOWER(needle)`: case-insensitive for
 //!   ASCII on SQLite, for all of Unicode on PostgreSQL.
-//! - The command search reads the `input` field of the session's `command_input` events
-//!   through a JSON function that yields NULL for a row that is not JSON (`json_valid` on
-//!   SQLite, `miragepot_json_text` from migration 0004 on PostgreSQL, which catches the
-//!   cast's error in a subtransaction and is therefore `PARALLEL UNSAFE`, since 0005): a
-//!   hand-edited row, or a line holding NUL, never fails the query. It is ONE pass over the `command_input` events (index
-//!   `events_type_ts`, from `since_us` when set) that collects the sessions whose line
-//!   matches: its cost grows with the command lines in the window, whatever the page size.
-//!   (A correlated `EXISTS` per session looked cheaper, but without statistics SQLite
-//!   answered it through the type index too: a scan of every command per session.)
+//! - The command search reads `sessions.command_text` (migration 0007: the session's
+//!   command lines, each after a `\n`, kept by the writer up to
+//!   [`COMMAND_TEXT_MAX`](crate::write::COMMAND_TEXT_MAX) characters): one pass over the
+//!   sessions, whose cost does not grow with the command events. A session whose text
+//!   reached the cap is also searched in its own `command_input` events (index
+//!   `events_session_ts`), so a line past the cap is still found. A needle holding a
+//!   newline could match across two lines of that text, so it searches the events instead:
+//!   ONE pass over the window's `command_input` events (index `events_type_ts`). The events
+//!   are read through a JSON function that yields NULL for a row that is not JSON
+//!   (`json_valid` on SQLite, `miragepot_json_text` from migration 0004 on PostgreSQL, which
+//!   catches the cast's error in a subtransaction and is therefore `PARALLEL UNSAFE`, since
+//!   0005): a hand-edited row, or a line holding NUL, never fails the query.
 //!
 //! # Limits
 //! `sessions` and `exclude` hold at most [`MAX_IDS`] ids each.
@@ -27,7 +30,7 @@ use miragepot_event::SessionId;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 
-use crate::write::clean;
+use crate::write::{COMMAND_TEXT_MAX, clean};
 use crate::{Backend, IpRange, StoreError};
 
 /// The most session ids `sessions` or `exclude` may name.
@@ -210,16 +213,22 @@ impl SessionFilter {
         }
         if let Some(needle) = text(&self.command) {
             and(sql);
-            sql.push("session IN (SELECT e.session FROM events e WHERE e.type = 'command_input'");
-            if let Some(us) = self.since_us {
-                // A session's events are not older than its start.
-                sql.push(" AND e.ts_us >= ").param(Param::Int(us));
+            let pattern = format!("%{}%", like_escape(&needle));
+            if needle.contains('\n') {
+                // `command_text` joins lines with `\n`: only the events tell where a line ends.
+                command_scan(backend, sql, self.since_us, pattern);
+            } else {
+                sql.push("(LOWER(command_text) LIKE LOWER(")
+                    .param(Param::Text(pattern.clone()))
+                    .push(") ESCAPE '\\' OR (LENGTH(command_text) >= ")
+                    .push(&COMMAND_TEXT_MAX.to_string())
+                    .push(" AND EXISTS (SELECT 1 FROM events e WHERE e.session = sessions.session")
+                    .push(" AND e.type = 'command_input' AND LOWER(")
+                    .push(&json_text(backend, "e.data", "input"))
+                    .push(") LIKE LOWER(")
+                    .param(Param::Text(pattern))
+                    .push(") ESCAPE '\\')))");
             }
-            sql.push(" AND LOWER(")
-                .push(&json_text(backend, "e.data", "input"))
-                .push(") LIKE LOWER(")
-                .param(Param::Text(format!("%{}%", like_escape(&needle))))
-                .push(") ESCAPE '\\')");
         }
         if let Some(id) = text(&self.technique).map(|s| s.to_ascii_uppercase()) {
             let id = like_escape(&id);
@@ -266,6 +275,21 @@ impl SessionFilter {
         }
         Ok(())
     }
+}
+
+/// `session IN (...)`: the sessions with a `command_input` line LIKE `pattern`, by ONE pass
+/// over the window's command events.
+fn command_scan(backend: Backend, sql: &mut Sql, since_us: Option<i64>, pattern: String) {
+    sql.push("session IN (SELECT e.session FROM events e WHERE e.type = 'command_input'");
+    if let Some(us) = since_us {
+        // A session's events are not older than its start.
+        sql.push(" AND e.ts_us >= ").param(Param::Int(us));
+    }
+    sql.push(" AND LOWER(")
+        .push(&json_text(backend, "e.data", "input"))
+        .push(") LIKE LOWER(")
+        .param(Param::Text(pattern))
+        .push(") ESCAPE '\\')");
 }
 
 /// `head $1, $2, ...)` for `ids`; `1 = 0` for an empty `IN` list (matches nothing).
@@ -326,8 +350,8 @@ mod tests {
             !sql.text.contains("sensor"),
             "a blank value is no condition"
         );
-        assert_eq!(sql.params.len(), 4);
-        assert!(matches!(&sql.params[2], Param::Text(t) if t == "%,T1110,%"));
+        assert_eq!(sql.params.len(), 5, "the command pattern is bound twice");
+        assert!(matches!(&sql.params[3], Param::Text(t) if t == "%,T1110,%"));
     }
 
     #[test]
