@@ -4,9 +4,9 @@ the honeypot's sessions.
 
 End to end, loopback only, bounded and self-stopping. Uses the miragepot binary itself:
 
-  0. setup: unless --data-dir already holds a store, `miragepot gen-events --events N` fills
-     a fresh one (synthetic sessions over the last 7 days), then `miragepot user add bench`
-     makes an analyst, and `miragepot serve` starts on free loopback ports (SSH + dashboard).
+  0. setup: unless --data-dir already holds a store, `miragepot gen-events --events N
+     --days D` fills a fresh one (sessions over the last D days, 7 by default), then
+     `miragepot user add bench` makes an analyst, and `miragepot serve` starts on free loopback ports (SSH + dashboard).
   1. pages: logs in over HTTP and requests each dashboard page in PAGES --requests times,
      one after another on one keep-alive connection (after two warm-up requests), timing
      each answer to its last byte. Prints p50/p95/max per page and whether p95 <= 200 ms.
@@ -161,6 +161,9 @@ def main() -> None:
     p.add_argument("binary")
     p.add_argument("--data-dir", help="reused when it holds a store (default: a temp dir)")
     p.add_argument("--events", type=int, default=1_000_000)
+    p.add_argument("--days", type=int, default=7,
+                   help="days the generated sessions span (over 7, the 24h and 7d windows are "
+                        "part of the data, as on a sensor that has run for a while)")
     p.add_argument("--requests", type=int, default=40, help="timed requests per page")
     p.add_argument("--duration", type=float, default=20.0, help="seconds per session phase")
     p.add_argument("--http-clients", type=int, default=2, help="dashboard load processes")
@@ -181,7 +184,7 @@ def main() -> None:
     rec = {"events_asked": a.events}
     if not os.path.exists(os.path.join(data, "miragepot.db")):
         t = time.monotonic()
-        r = run([a.binary, "gen-events", "--events", str(a.events)], env)
+        r = run([a.binary, "gen-events", "--events", str(a.events), "--days", str(a.days)], env)
         if r.returncode != 0:
             raise SystemExit(f"gen-events failed: {r.stderr}")
         rec["generate_s"] = round(time.monotonic() - t, 1)

@@ -53,6 +53,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "command_text",
         include_str!("../migrations/sqlite/0007_command_text.sql"),
     ),
+    (
+        8,
+        "tallies_clustered",
+        include_str!("../migrations/sqlite/0008_tallies_clustered.sql"),
+    ),
 ];
 
 /// `(version, description, SQL)` for PostgreSQL.
@@ -91,6 +96,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "command_text",
         include_str!("../migrations/postgres/0007_command_text.sql"),
+    ),
+    (
+        8,
+        "tallies_clustered",
+        include_str!("../migrations/postgres/0008_tallies_clustered.sql"),
     ),
 ];
 

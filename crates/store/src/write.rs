@@ -412,7 +412,8 @@ impl SessionDelta {
             if self.command_chars >= COMMAND_TEXT_MAX {
                 return;
             }
-            self.command_text.push(if c == '\0' { '\u{FFFD}' } else { c });
+            self.command_text
+                .push(if c == '\0' { '\u{FFFD}' } else { c });
             self.command_chars = self.command_chars.saturating_add(1);
         }
     }

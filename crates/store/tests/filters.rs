@@ -351,11 +351,12 @@ mod cases {
         .execute(db.store.pool())
         .await
         .unwrap();
-        let stored: String = sqlx::query_scalar("SELECT command_text FROM sessions WHERE session = $1")
-            .bind(long.id.to_string())
-            .fetch_one(db.store.pool())
-            .await
-            .unwrap();
+        let stored: String =
+            sqlx::query_scalar("SELECT command_text FROM sessions WHERE session = $1")
+                .bind(long.id.to_string())
+                .fetch_one(db.store.pool())
+                .await
+                .unwrap();
         assert_eq!(stored.chars().count(), 16_384, "capped");
         assert!(!stored.contains("late"), "the late line is past the cap");
         let by = |needle: &str| with(|f| f.command = text(needle));

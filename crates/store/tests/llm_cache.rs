@@ -568,7 +568,11 @@ mod upgrade {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7], "3 to 7 applied on open");
+        assert_eq!(
+            versions,
+            vec![1, 2, 3, 4, 5, 6, 7, 8],
+            "3 to 8 applied on open"
+        );
         assert_eq!(store.active_blocks(us(1)).await.unwrap(), vec![block]);
         assert_eq!(store.count_llm_answers().await.unwrap(), 0);
         let answer = row(&key("ab"), "p", 1);

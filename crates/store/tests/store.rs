@@ -162,8 +162,9 @@ mod cases {
             .await
             .unwrap();
         assert_eq!(
-            applied, 7,
-            "init, blocks, llm_cache, dashboard, json_text_parallel, analytics_speed, command_text"
+            applied, 8,
+            "init, blocks, llm_cache, dashboard, json_text_parallel, analytics_speed, command_text, \
+             tallies_clustered"
         );
         again.close().await;
         third.close().await;

@@ -289,7 +289,7 @@ mod upgrade {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(snap(&store).await, want);
         assert_eq!(
             store
@@ -306,10 +306,8 @@ mod upgrade {
         assert_eq!(store.count_sessions(&f).await.unwrap(), 1);
         // Migration 7 filled the command text as the writer does.
         let texts = "SELECT session, command_text FROM sessions ORDER BY session";
-        let got: Vec<(String, String)> = sqlx::query_as(texts)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
+        let got: Vec<(String, String)> =
+            sqlx::query_as(texts).fetch_all(store.pool()).await.unwrap();
         let want: Vec<(String, String)> = sqlx::query_as(texts)
             .fetch_all(reference.store.pool())
             .await
