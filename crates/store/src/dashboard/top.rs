@@ -10,6 +10,11 @@
 //!   in the `tally_totals_top` index order.
 //! - A window of at most [`SCAN_ROWS`] tally rows (counted on the primary key): its hours
 //!   summed in full.
+//! - A window that misses at most [`SCAN_ROWS`] rows of all time (a week of a sensor that
+//!   has run for a week and an hour, or a month under a month's retention): each all-time
+//!   leader's window count is its total less its count before the window, summed once
+//!   from those few rows; the leaders are read in all-time order until the `limit`-th
+//!   best window count is above the next leader's total (up to [`COMPLEMENT_MAX`]).
 //! - A longer window: the threshold algorithm (Fagin et al.) over the all-time leaders. A
 //!   value's count in the window is at most its all-time count, so the leaders are taken in
 //!   all-time order, [`ROUNDS`] at a time, and each one's window count is summed from its
@@ -22,13 +27,15 @@
 //!   a round is only tried while it costs under half the sum: the window's rows are
 //!   estimated from where its [`SCAN_ROWS`]-th row falls (one index probe). Without that,
 //!   an unsettled week of pairs paid both rounds and then the sum anyway.
-//! - The full sum reads the window's range of the primary key and groups in a temporary
-//!   b-tree. SQLite's planner would rather walk `tallies_value` in group order and filter
+//! - The full sum reads the window's range of the primary key (on SQLite the table itself,
+//!   WITHOUT ROWID since migration 8, so the counts come with the keys) and groups in a
+//!   temporary b-tree. SQLite's planner would rather walk `tallies_value` in group order and filter
 //!   the hours, which reads every hour of the kind: `GROUP BY +value` rules that out
 //!   (2 to 5 times faster over a week of a month's data).
-//! - Ties rank by value, then value2, in byte order (both paths sort in Rust).
+//! - Ties rank by value, then value2, in byte order (every path sorts in Rust).
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -44,6 +51,8 @@ use crate::{Backend, Store, StoreError};
 const ROUNDS: [usize; 2] = [24, 192];
 /// A window with at most this many tally rows is summed in full (cheaper than searching).
 const SCAN_ROWS: u64 = 20_000;
+/// The most all-time leaders the complement path reads before giving up.
+const COMPLEMENT_MAX: usize = 16_384;
 /// Values per window-count statement.
 const LOOKUP_CHUNK: usize = 64;
 
@@ -71,7 +80,14 @@ impl Store {
             // The window holds every hour tallied: it is all time.
             return self.leaders(kind, limit).await;
         }
-        if let Some(rows) = shape.estimated_rows(hour)
+        let rows = shape.estimated_rows(hour);
+        if rows.is_some()
+            && shape.before <= SCAN_ROWS
+            && let Some(found) = self.top_by_complement(kind, hour, limit).await?
+        {
+            return Ok(found);
+        }
+        if let Some(rows) = rows
             && let Some(found) = self
                 .top_from_leaders(kind, hour, limit, rows, shape.hours(hour))
                 .await?
@@ -98,7 +114,17 @@ impl Store {
                     .unwrap_or(i64::MAX)
                     .saturating_sub(1),
             ))
-            .push(") AS nth");
+            .push(") AS nth, (SELECT COUNT(*) FROM (SELECT 1 FROM tallies WHERE kind = ")
+            .param(Param::Text(kind.to_owned()))
+            .push(" AND hour < ")
+            .param(Param::Int(hour))
+            .push(" LIMIT ")
+            .param(Param::Int(
+                i64::try_from(SCAN_ROWS)
+                    .unwrap_or(i64::MAX)
+                    .saturating_add(1),
+            ))
+            .push(") b) AS before");
         let row = sql
             .query()
             .fetch_one(&self.pool)
@@ -109,7 +135,70 @@ impl Store {
             first: hour_of("first"),
             last: hour_of("last"),
             nth: hour_of("nth"),
+            before: count(&row, "before"),
         })
+    }
+
+    /// A window missing only a few rows of all time: each leader's window count is its
+    /// all-time count less its count before the window (summed once, at most
+    /// [`SCAN_ROWS`] rows), and the leaders are read in all-time order until the
+    /// `limit`-th best window count is above the next leader's all-time count. `None` when
+    /// that needs more than [`COMPLEMENT_MAX`] leaders.
+    async fn top_by_complement(
+        &self,
+        kind: &str,
+        hour: i64,
+        limit: usize,
+    ) -> Result<Option<Vec<TopRow>>, StoreError> {
+        let mut sql = Sql::new(
+            "SELECT value, value2, CAST(SUM(n) AS BIGINT) AS c FROM tallies WHERE kind = ",
+        );
+        sql.param(Param::Text(kind.to_owned()))
+            .push(" AND hour < ")
+            .param(Param::Int(hour))
+            .push(" GROUP BY value, value2");
+        let before: HashMap<(String, String), u64> = sql
+            .query()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query("top_before"))?
+            .iter()
+            .filter_map(top_row)
+            .map(|r| ((r.value, r.value2), r.count))
+            .collect();
+        let mut want = limit.saturating_mul(4).max(64);
+        while want <= COMPLEMENT_MAX {
+            let leaders = self.leaders(kind, want.saturating_add(1)).await?;
+            let found = ranked(
+                leaders
+                    .iter()
+                    .take(want)
+                    .map(|l| TopRow {
+                        count: l.count.saturating_sub(
+                            before
+                                .get(&(l.value.clone(), l.value2.clone()))
+                                .copied()
+                                .unwrap_or(0),
+                        ),
+                        ..l.clone()
+                    })
+                    .filter(|r| r.count > 0)
+                    .collect(),
+            );
+            let settled = match leaders.get(want) {
+                None => true,
+                Some(next) => found
+                    .get(limit.saturating_sub(1))
+                    .is_some_and(|last| last.count > next.count),
+            };
+            if settled {
+                let mut found = found;
+                found.truncate(limit);
+                return Ok(Some(found));
+            }
+            want = want.saturating_mul(4);
+        }
+        Ok(None)
     }
 
     /// The first `n` values of `kind` by all-time count.
@@ -240,6 +329,8 @@ struct Shape {
     last: Option<i64>,
     /// The hour of the window's [`SCAN_ROWS`]-th row (`None`: the window has fewer rows).
     nth: Option<i64>,
+    /// Rows before the window, counted up to [`SCAN_ROWS`] + 1.
+    before: u64,
 }
 
 impl Shape {
@@ -298,6 +389,7 @@ mod tests {
             first: Some(0),
             last: Some(99),
             nth: Some(9),
+            before: 0,
         };
         assert_eq!(shape.hours(0), 100);
         assert_eq!(shape.estimated_rows(0), Some(SCAN_ROWS * 10));
@@ -307,8 +399,8 @@ mod tests {
         assert_eq!(small.hours(200), 1, "a window past the last hour");
     }
 
-    /// The threshold search, when it settles, gives what summing the window's hours gives:
-    /// over a skewed head, a burst of new values in the last hours and a long tail.
+    /// The threshold search and the complement, when they settle, give what summing the
+    /// window's hours gives, over a skewed head, a burst of new values in the last hours and a long tail.
     #[tokio::test]
     async fn the_threshold_search_matches_the_full_sum() {
         let store = Store::open("sqlite::memory:").await.unwrap();
@@ -352,7 +444,7 @@ mod tests {
             store.insert_batch(chunk).await.unwrap();
         }
         let hour0 = crate::micros(t0).div_euclid(HOUR_US);
-        let mut settled = 0;
+        let (mut settled, mut complements) = (0, 0);
         for (from, limit) in [
             (0, 10),
             (1, 10),
@@ -372,8 +464,20 @@ mod tests {
                 assert_eq!(found, full, "window from hour {from}, top {limit}");
                 settled += 1;
             }
+            if let Some(found) = store
+                .top_by_complement("username", hour, limit)
+                .await
+                .unwrap()
+            {
+                assert_eq!(found, full, "complement from hour {from}, top {limit}");
+                complements += 1;
+            }
         }
         assert!(settled >= 4, "the search settled {settled} times");
+        assert!(
+            complements >= 4,
+            "the complement settled {complements} times"
+        );
         // The tallies' window never matters when it starts before the first hour.
         let all = store
             .top(
