@@ -281,6 +281,19 @@ mod cases {
         }
     }
 
+    /// A `command_input` row of session `id` whose data is not JSON (a hand-edited row).
+    async fn insert_bad_json(db: &TestDb, id: SessionId) {
+        sqlx::query(
+            "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
+             VALUES ('bad-json', '2024-05-01T12:00:00Z', 0, 's1', $1, '192.0.2.7', 40000, \
+             'command_input', '{not json')",
+        )
+        .bind(id.to_string())
+        .execute(db.store.pool())
+        .await
+        .unwrap();
+    }
+
     pub async fn command_filter_survives_rows_that_are_not_json(db: &TestDb) {
         let s = Sess::new(at(0));
         let events = [
@@ -289,15 +302,7 @@ mod cases {
             s.ev(2, cmd("nul\0here")),
         ];
         db.store.insert_batch(&events).await.unwrap();
-        sqlx::query(
-            "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
-             VALUES ('bad-json', '2024-05-01T12:00:00Z', 0, 's1', $1, '192.0.2.7', 40000, \
-             'command_input', '{not json')",
-        )
-        .bind(s.id.to_string())
-        .execute(db.store.pool())
-        .await
-        .unwrap();
+        insert_bad_json(db, s.id).await;
         assert_eq!(
             ids(db, &with(|f| f.command = text("uname"))).await,
             vec![s.id]
@@ -342,15 +347,7 @@ mod cases {
             ])
             .await
             .unwrap();
-        sqlx::query(
-            "INSERT INTO events (id, ts, ts_us, sensor, session, src_ip, src_port, type, data) \
-             VALUES ('bad-json', '2024-05-01T12:00:00Z', 0, 's1', $1, '192.0.2.7', 40000, \
-             'command_input', '{not json')",
-        )
-        .bind(long.id.to_string())
-        .execute(db.store.pool())
-        .await
-        .unwrap();
+        insert_bad_json(db, long.id).await;
         let stored: String =
             sqlx::query_scalar("SELECT command_text FROM sessions WHERE session = $1")
                 .bind(long.id.to_string())

@@ -185,13 +185,7 @@ impl Store {
                     .filter(|r| r.count > 0)
                     .collect(),
             );
-            let settled = match leaders.get(want) {
-                None => true,
-                Some(next) => found
-                    .get(limit.saturating_sub(1))
-                    .is_some_and(|last| last.count > next.count),
-            };
-            if settled {
+            if settled(&found, &leaders, want, limit) {
                 let mut found = found;
                 found.truncate(limit);
                 return Ok(Some(found));
@@ -243,14 +237,7 @@ impl Store {
             }
             looked = want.min(leaders.len());
             found = ranked(found);
-            let settled = match leaders.get(want) {
-                // Every value of the kind was looked at.
-                None => true,
-                Some(next) => found
-                    .get(limit.saturating_sub(1))
-                    .is_some_and(|last| last.count > next.count),
-            };
-            if settled {
+            if settled(&found, &leaders, want, limit) {
                 found.truncate(limit);
                 return Ok(Some(found));
             }
@@ -356,6 +343,18 @@ impl Shape {
                 .unwrap_or(SCAN_ROWS)
                 .max(SCAN_ROWS),
         )
+    }
+}
+
+/// Whether `found` (ranked window counts of the first `want` of `leaders`) holds the
+/// window's top `limit`: every value was looked at, or the `limit`-th best count is above
+/// the all-time count of the next leader, which bounds every value not looked at.
+fn settled(found: &[TopRow], leaders: &[TopRow], want: usize, limit: usize) -> bool {
+    match leaders.get(want) {
+        None => true,
+        Some(next) => found
+            .get(limit.saturating_sub(1))
+            .is_some_and(|last| last.count > next.count),
     }
 }
 
