@@ -4,6 +4,11 @@
 //! capped: past `max_bytes` further output is not recorded and the header's `env` notes the
 //! cut, so a flood of output costs bounded memory.
 //!
+//! Keyboard input (asciicast `i` events) may take at most [`INPUT_SHARE`] of that cap,
+//! so a paste of megabytes cannot fill the recording and blind it to the output that
+//! follows (the typed lines are command events anyway), and it costs a session a fraction
+//! of the memory.
+//!
 //! Design choice: the bytes are kept in chunks of [`CHUNK`] and one event line holds at most
 //! [`MAX_EVENT_DATA`] bytes of terminal data, so no allocation here is large. glibc serves
 //! large allocations with `mmap` and, once one is freed, raises its threshold and keeps later
@@ -24,6 +29,8 @@ pub struct Recorder {
     shared: Arc<Shared>,
     max_bytes: usize,
     truncated: bool,
+    /// Event-line bytes of input recorded so far (at most `max_bytes / INPUT_SHARE`).
+    input_bytes: usize,
 }
 
 /// The recorded bytes, shared with [`TtyHub`] subscribers (the dashboard's live player).
@@ -70,18 +77,27 @@ impl Recorder {
             }),
             max_bytes,
             truncated: false,
+            input_bytes: 0,
         }
     }
 
     fn event(&mut self, code: &str, mut data: &[u8]) {
         let t = self.started.elapsed().as_secs_f64();
         let t = (t * 1e6).round() / 1e6;
+        let input = code == "i";
         while !data.is_empty() && !self.truncated {
             let (piece, rest) = data.split_at(utf8_cut(data, MAX_EVENT_DATA));
             data = rest;
             let line = serde_json::json!([t, code, String::from_utf8_lossy(piece)]);
             let mut bytes = line.to_string().into_bytes();
             bytes.push(b'\n');
+            if input {
+                let total = self.input_bytes.saturating_add(bytes.len());
+                if total > self.max_bytes / INPUT_SHARE {
+                    return;
+                }
+                self.input_bytes = total;
+            }
             self.push(&bytes);
         }
     }
@@ -116,7 +132,8 @@ impl Recorder {
         self.event("o", data);
     }
 
-    /// Records keyboard input.
+    /// Records keyboard input, up to its share of the cap (past it, input is left out and
+    /// output is still recorded).
     pub fn input(&mut self, data: &[u8]) {
         self.event("i", data);
     }
@@ -230,6 +247,9 @@ impl TtyHub {
 /// Bytes of one recording chunk (below glibc's default mmap threshold of 128 KiB).
 pub const CHUNK: usize = 64 * 1024;
 
+/// Input may take at most 1/`INPUT_SHARE` of a recording's cap.
+pub const INPUT_SHARE: usize = 16;
+
 /// Terminal bytes in one event line; a line's JSON is at most about six times this.
 pub const MAX_EVENT_DATA: usize = 4 * 1024;
 
@@ -291,7 +311,7 @@ mod tests {
     fn big_writes_become_small_lines_in_small_chunks() {
         let mut r = Recorder::new(80, 24, "xterm", 1_700_000_000, 4 << 20);
         let text = "é€😀x".repeat(100_000);
-        r.input(text.as_bytes());
+        r.output(text.as_bytes());
         let len = r.len();
         let chunks = r.into_chunks();
         assert!(chunks.iter().all(|c| c.len() <= CHUNK), "chunk sizes");
@@ -305,6 +325,31 @@ mod tests {
             rebuilt.push_str(d);
         }
         assert_eq!(rebuilt, text, "no character split between lines");
+    }
+
+    /// A paste bigger than the cap takes only input's share: the output after it is kept.
+    #[test]
+    fn a_huge_paste_cannot_fill_the_recording() {
+        let max = 1 << 20;
+        let mut r = Recorder::new(80, 24, "xterm", 1_700_000_000, max);
+        r.input(&[b'A'; 4 << 20]);
+        let after_input = r.len();
+        assert!(after_input <= max / INPUT_SHARE + 200, "{after_input}");
+        assert!(
+            after_input > max / INPUT_SHARE / 2,
+            "input is recorded up to its share"
+        );
+        r.input(&[b'B'; 64 << 10]);
+        assert!(
+            r.len() <= max / INPUT_SHARE + 200,
+            "input past its share is left out"
+        );
+        r.output(b"output after the paste");
+        assert!(!r.truncated());
+        let text = String::from_utf8(r.into_bytes()).unwrap();
+        let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        assert_eq!(last[1], "o");
+        assert_eq!(last[2], "output after the paste");
     }
 
     #[test]
