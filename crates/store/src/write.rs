@@ -406,14 +406,16 @@ impl SessionDelta {
         }
     }
 
-    /// Appends `\n` and `line` (NUL cleaned) to `command_text`, up to the cap.
+    /// Appends `\n` and `line` ([`clean`]ed) to `command_text`, up to the cap.
     fn push_command(&mut self, line: &str) {
-        for c in std::iter::once('\n').chain(line.chars()) {
+        if self.command_chars >= COMMAND_TEXT_MAX {
+            return;
+        }
+        for c in std::iter::once('\n').chain(clean(line).chars()) {
             if self.command_chars >= COMMAND_TEXT_MAX {
                 return;
             }
-            self.command_text
-                .push(if c == '\0' { '\u{FFFD}' } else { c });
+            self.command_text.push(c);
             self.command_chars = self.command_chars.saturating_add(1);
         }
     }

@@ -223,11 +223,9 @@ impl SessionFilter {
                     .push(") ESCAPE '\\' OR (LENGTH(command_text) >= ")
                     .push(&COMMAND_TEXT_MAX.to_string())
                     .push(" AND EXISTS (SELECT 1 FROM events e WHERE e.session = sessions.session")
-                    .push(" AND e.type = 'command_input' AND LOWER(")
-                    .push(&json_text(backend, "e.data", "input"))
-                    .push(") LIKE LOWER(")
-                    .param(Param::Text(pattern))
-                    .push(") ESCAPE '\\')))");
+                    .push(" AND e.type = 'command_input'");
+                input_like(backend, sql, pattern);
+                sql.push(")))");
             }
         }
         if let Some(id) = text(&self.technique).map(|s| s.to_ascii_uppercase()) {
@@ -285,11 +283,17 @@ fn command_scan(backend: Backend, sql: &mut Sql, since_us: Option<i64>, pattern:
         // A session's events are not older than its start.
         sql.push(" AND e.ts_us >= ").param(Param::Int(us));
     }
+    input_like(backend, sql, pattern);
+    sql.push(")");
+}
+
+/// ` AND` the `input` of command event `e` is LIKE `pattern` (case-insensitive).
+fn input_like(backend: Backend, sql: &mut Sql, pattern: String) {
     sql.push(" AND LOWER(")
         .push(&json_text(backend, "e.data", "input"))
         .push(") LIKE LOWER(")
         .param(Param::Text(pattern))
-        .push(") ESCAPE '\\')");
+        .push(") ESCAPE '\\'");
 }
 
 /// `head $1, $2, ...)` for `ids`; `1 = 0` for an empty `IN` list (matches nothing).

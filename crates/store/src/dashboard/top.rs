@@ -51,6 +51,8 @@ use crate::{Backend, Store, StoreError};
 const ROUNDS: [usize; 2] = [24, 192];
 /// A window with at most this many tally rows is summed in full (cheaper than searching).
 const SCAN_ROWS: u64 = 20_000;
+/// [`SCAN_ROWS`] as a SQL parameter.
+const SCAN_ROWS_SQL: i64 = SCAN_ROWS.cast_signed();
 /// The most all-time leaders the complement path reads before giving up.
 const COMPLEMENT_MAX: usize = 16_384;
 /// Values per window-count statement.
@@ -109,21 +111,13 @@ impl Store {
             .push(" AND hour >= ")
             .param(Param::Int(hour))
             .push(" ORDER BY hour LIMIT 1 OFFSET ")
-            .param(Param::Int(
-                i64::try_from(SCAN_ROWS)
-                    .unwrap_or(i64::MAX)
-                    .saturating_sub(1),
-            ))
+            .param(Param::Int(SCAN_ROWS_SQL - 1))
             .push(") AS nth, (SELECT COUNT(*) FROM (SELECT 1 FROM tallies WHERE kind = ")
             .param(Param::Text(kind.to_owned()))
             .push(" AND hour < ")
             .param(Param::Int(hour))
             .push(" LIMIT ")
-            .param(Param::Int(
-                i64::try_from(SCAN_ROWS)
-                    .unwrap_or(i64::MAX)
-                    .saturating_add(1),
-            ))
+            .param(Param::Int(SCAN_ROWS_SQL + 1))
             .push(") b) AS before");
         let row = sql
             .query()
@@ -150,20 +144,10 @@ impl Store {
         hour: i64,
         limit: usize,
     ) -> Result<Option<Vec<TopRow>>, StoreError> {
-        let mut sql = Sql::new(
-            "SELECT value, value2, CAST(SUM(n) AS BIGINT) AS c FROM tallies WHERE kind = ",
-        );
-        sql.param(Param::Text(kind.to_owned()))
-            .push(" AND hour < ")
-            .param(Param::Int(hour))
-            .push(" GROUP BY value, value2");
-        let before: HashMap<(String, String), u64> = sql
-            .query()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(StoreError::query("top_before"))?
-            .iter()
-            .filter_map(top_row)
+        let before: HashMap<(String, String), u64> = self
+            .sum_hours(kind, " < ", hour, None)
+            .await?
+            .into_iter()
             .map(|r| ((r.value, r.value2), r.count))
             .collect();
         let mut want = limit.saturating_mul(4).max(64);
@@ -285,25 +269,43 @@ impl Store {
         hour: i64,
         limit: usize,
     ) -> Result<Vec<TopRow>, StoreError> {
+        Ok(ranked(
+            self.sum_hours(kind, " >= ", hour, Some(limit)).await?,
+        ))
+    }
+
+    /// Each value's count over the hours `cmp` (`" >= "` or `" < "`, a constant) `hour`,
+    /// most frequent first when `limit` keeps only the first ones (unordered otherwise).
+    /// One read of that range of the primary key.
+    async fn sum_hours(
+        &self,
+        kind: &str,
+        cmp: &'static str,
+        hour: i64,
+        limit: Option<usize>,
+    ) -> Result<Vec<TopRow>, StoreError> {
         let mut sql = Sql::new(
             "SELECT value, value2, CAST(SUM(n) AS BIGINT) AS c FROM tallies WHERE kind = ",
         );
         sql.param(Param::Text(kind.to_owned()))
-            .push(" AND hour >= ")
+            .push(" AND hour")
+            .push(cmp)
             .param(Param::Int(hour))
             .push(match self.backend() {
                 // `+value`: group in a temporary b-tree, not by walking `tallies_value`.
                 Backend::Sqlite => " GROUP BY +value, value2",
                 Backend::Postgres => " GROUP BY value, value2",
-            })
-            .push(" ORDER BY c DESC, value ASC, value2 ASC LIMIT ")
-            .param(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+            });
+        if let Some(limit) = limit {
+            sql.push(" ORDER BY c DESC, value ASC, value2 ASC LIMIT ")
+                .param(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        }
         let rows = sql
             .query()
             .fetch_all(&self.pool)
             .await
             .map_err(StoreError::query("top_hours"))?;
-        Ok(ranked(rows.iter().filter_map(top_row).collect()))
+        Ok(rows.iter().filter_map(top_row).collect())
     }
 }
 
